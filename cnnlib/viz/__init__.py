@@ -1,0 +1,29 @@
+"""Drawings of the book: pure functions and :class:`Drawing` classes.
+
+Importing ``cnnlib.viz`` needs matplotlib; ``import cnnlib`` alone does not
+load it. Each chapter's drawings live in a module of their own.
+"""
+
+from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.grid import GridArtist
+from cnnlib.viz.style import (
+    DIVERGING_CMAP,
+    OKABE_ITO,
+    ROLE,
+    SEQUENTIAL_CMAP,
+    book_style,
+    new_figure,
+)
+
+__all__ = [
+    "DIVERGING_CMAP",
+    "Drawing",
+    "GridArtist",
+    "OKABE_ITO",
+    "Param",
+    "ROLE",
+    "SEQUENTIAL_CMAP",
+    "book_style",
+    "new_figure",
+]
+# Chapter modules append their exports below (one import line each).

@@ -1,0 +1,120 @@
+"""A grid of numbers drawn as cells, updated in place.
+
+Most figures of the book are small grids (an input, a kernel, a delta map).
+:class:`GridArtist` draws one with its values written in the cells and lets a
+drawing change the values, the highlighted cells and the title without
+rebuilding anything. Highlighted cells get a thick outline as well as a
+colour, so the highlight never rests on colour alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
+
+from cnnlib.viz.style import ROLE, SEQUENTIAL_CMAP
+
+
+class GridArtist:
+    """Draw a 2-D array of shape (H, W) on ``ax``, cell (r, c) at row r, column c.
+
+    Parameters
+    ----------
+    ax : Axes
+    values : array of shape (H, W)
+    cmap : str
+        Colour map of the cell faces (``None`` for plain white cells).
+    vmin, vmax : float, optional
+        Colour limits; default the range of ``values``.
+    fmt : str
+        Format of the numbers written in the cells ("" writes none).
+    labels : array of str of shape (H, W), optional
+        Text written in the cells instead of the formatted numbers.
+    origin : (float, float)
+        Where cell (0, 0) is drawn, in data coordinates (x of the column,
+        y of the row); lets several grids share one axes.
+    """
+
+    def __init__(self, ax: Axes, values, *, cmap=SEQUENTIAL_CMAP, vmin=None,
+                 vmax=None, fmt="{:.2g}", labels=None, origin=(0.0, 0.0),
+                 fontsize=9, title=None):
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 2:
+            raise ValueError(f"values: expected 2 dims (H, W), got shape {values.shape}")
+        self.ax = ax
+        self.shape = values.shape
+        self.fmt = fmt
+        self.origin = origin
+        H, W = values.shape
+        x0, y0 = origin
+        lo = np.min(values) if vmin is None else vmin
+        hi = np.max(values) if vmax is None else vmax
+        if hi == lo:
+            hi = lo + 1.0
+        self.image = ax.imshow(
+            values, cmap=cmap or "Greys", vmin=lo if cmap else 1e9,
+            vmax=hi if cmap else 2e9,
+            extent=(x0 - 0.5, x0 + W - 0.5, y0 + H - 0.5, y0 - 0.5),
+            interpolation="nearest", zorder=1,
+        )
+        self.texts = np.empty((H, W), dtype=object)
+        for r in range(H):
+            for c in range(W):
+                self.texts[r, c] = ax.text(
+                    x0 + c, y0 + r, "", ha="center", va="center",
+                    fontsize=fontsize, zorder=3,
+                )
+        self.frames = np.empty((H, W), dtype=object)
+        for r in range(H):
+            for c in range(W):
+                rect = Rectangle((x0 + c - 0.5, y0 + r - 0.5), 1, 1, fill=False,
+                                 edgecolor="#444444", linewidth=0.6, zorder=2)
+                ax.add_patch(rect)
+                self.frames[r, c] = rect
+        self.title = ax.text(x0 + (W - 1) / 2, y0 - 0.9, title or "", ha="center",
+                             va="bottom", fontsize=fontsize + 1)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        self.set_values(values, labels=labels)
+
+    def set_values(self, values, labels=None) -> None:
+        """Change the numbers (and colours) shown; the shape must not change."""
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != self.shape:
+            raise ValueError(
+                f"values: expected shape {self.shape}, got shape {values.shape}"
+            )
+        self.image.set_data(values)
+        for (r, c), v in np.ndenumerate(values):
+            text = labels[r][c] if labels is not None else (
+                self.fmt.format(v) if self.fmt else "")
+            self.texts[r, c].set_text(text)
+            # dark text on light cells and light text on dark cells
+            rgba = self.image.cmap(self.image.norm(v))
+            luminance = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+            self.texts[r, c].set_color("black" if luminance > 0.5 else "white")
+
+    def set_highlight(self, mask, color=ROLE["highlight"], width=3.0) -> None:
+        """Outline the cells where ``mask`` (shape (H, W), bool) is true."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != self.shape:
+            raise ValueError(f"mask: expected shape {self.shape}, got shape {mask.shape}")
+        for (r, c), on in np.ndenumerate(mask):
+            rect = self.frames[r, c]
+            rect.set_edgecolor(color if on else "#444444")
+            rect.set_linewidth(width if on else 0.6)
+            rect.set_zorder(4 if on else 2)
+
+    def set_title(self, text: str) -> None:
+        self.title.set_text(text)
+
+    def limits(self, pad=0.6):
+        """The data box the grid occupies: (xmin, xmax, ymin, ymax)."""
+        H, W = self.shape
+        x0, y0 = self.origin
+        return (x0 - 0.5 - pad, x0 + W - 0.5 + pad, y0 + H - 0.5 + pad,
+                y0 - 1.5 - pad)
