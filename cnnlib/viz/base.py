@@ -120,7 +120,7 @@ class Drawing:
         """The frames of the static animation: by default every combination
         of the parameter values, the last parameter changing fastest."""
         names = [p.name for p in self.params]
-        return [dict(zip(names, combo)) for combo in
+        return [dict(zip(names, combo, strict=True)) for combo in
                 itertools.product(*(p.values for p in self.params))]
 
     def render_png(self, dpi: float | None = None) -> bytes:

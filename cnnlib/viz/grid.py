@@ -102,7 +102,9 @@ class GridArtist:
         """Outline the cells where ``mask`` (shape (H, W), bool) is true."""
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != self.shape:
-            raise ValueError(f"mask: expected shape {self.shape}, got shape {mask.shape}")
+            raise ValueError(
+                f"mask: expected shape {self.shape}, got shape {mask.shape}"
+            )
         for (r, c), on in np.ndenumerate(mask):
             rect = self.frames[r, c]
             rect.set_edgecolor(color if on else "#444444")
