@@ -27,3 +27,9 @@ __all__ = [
     "new_figure",
 ]
 # Chapter modules append their exports below (one import line each).
+from cnnlib.viz.mlp import MLPDeltaDrawing  # noqa: E402  (chapter 1)
+
+__all__ += ["MLPDeltaDrawing"]
+from cnnlib.viz.pathtext import PathText  # noqa: E402  (fast text, chapters 1-3)
+
+__all__ += ["PathText"]

@@ -1,0 +1,88 @@
+"""cnnlib: the numerics, drawings and widgets of the book on backpropagation in CNNs.
+
+``import cnnlib`` loads the numerical modules only (they need NumPy alone):
+no matplotlib, no SciPy, no Jupyter, no side effects. Drawings live in
+``cnnlib.viz``, widgets in ``cnnlib.widgets``, animations in ``cnnlib.animate``;
+import those explicitly.
+
+Every name of the numerical contract is importable from here, e.g.
+``from cnnlib import conv2d_forward``.
+"""
+
+__version__ = "0.1.0"
+
+from cnnlib.activations import (
+    ACTIVATIONS,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    tanh,
+    tanh_prime,
+)
+from cnnlib.conv import (
+    Conv2dCache,
+    conv2d_as_dense,
+    conv2d_backward,
+    conv2d_backward_naive,
+    conv2d_forward,
+    conv2d_forward_naive,
+    conv2d_output_shape,
+    conv_transpose2d,
+    convolve2d,
+    correlate2d,
+    rot180,
+)
+from cnnlib.gradcheck import numerical_gradient, relative_error
+from cnnlib.losses import (
+    quadratic_cost,
+    quadratic_cost_grad,
+    softmax,
+    softmax_cross_entropy,
+)
+from cnnlib.pool import (
+    PoolCache,
+    avg_pool2d_backward,
+    avg_pool2d_forward,
+    max_pool2d_backward,
+    max_pool2d_forward,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "Conv2dCache",
+    "PoolCache",
+    "__version__",
+    "avg_pool2d_backward",
+    "avg_pool2d_forward",
+    "conv2d_as_dense",
+    "conv2d_backward",
+    "conv2d_backward_naive",
+    "conv2d_forward",
+    "conv2d_forward_naive",
+    "conv2d_output_shape",
+    "conv_transpose2d",
+    "convolve2d",
+    "correlate2d",
+    "max_pool2d_backward",
+    "max_pool2d_forward",
+    "numerical_gradient",
+    "quadratic_cost",
+    "quadratic_cost_grad",
+    "relative_error",
+    "relu",
+    "relu_prime",
+    "rot180",
+    "sigmoid",
+    "sigmoid_prime",
+    "softmax",
+    "softmax_cross_entropy",
+    "tanh",
+    "tanh_prime",
+]
+
+# Other modules append their exports below: one `from cnnlib.X import ...` line and
+# one `__all__ += [...]` line each (keep imports numpy-only).
+from cnnlib.mlp import MLP, Backprop, Forward  # noqa: E402  (chapter 1)
+
+__all__ += ["MLP", "Backprop", "Forward"]

@@ -1,0 +1,255 @@
+"""Chapter 1 drawing: an MLP with the delta of every neuron, and where it comes from.
+
+:class:`MLPDeltaDrawing` draws a small network as columns of neurons. Pick a
+neuron: for a hidden neuron ``j`` of layer ``l`` the connections to layer
+``l+1`` light up, each labelled with its product ``w^{l+1}_{kj} delta^{l+1}_k``,
+and a panel writes out (BP2), ``delta^l_j = (sum_k w^{l+1}_{kj} delta^{l+1}_k)
+sigma'(z^l_j)``, with the numbers. For an output neuron the panel writes out
+(BP1) instead, and the link to the cost lights up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+
+from cnnlib.activations import sigmoid_prime
+from cnnlib.mlp import MLP
+from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.pathtext import PathText
+from cnnlib.viz.style import ROLE, new_figure
+
+__all__ = ["MLPDeltaDrawing", "delta_terms", "delta_equation"]
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _num(v: float, paren: bool = True) -> str:
+    """A number with 3 significant digits; a negative one in parentheses
+    when it stands in a product (``paren``)."""
+    s = f"{v:.3g}".replace("-", "\u2212")
+    return f"({s})" if v < 0 and paren else s
+
+
+def delta_terms(net: MLP, x, y, l: int, j: int) -> dict:
+    """The numbers behind ``delta^l_j``, as the book writes them.
+
+    Parameters
+    ----------
+    net : MLP
+    x : array_like, shape (n_0,)
+    y : array_like, shape (n_L,)
+    l : int
+        A layer, 1..L.
+    j : int
+        A neuron of layer ``l``, 0..n_l-1.
+
+    Returns
+    -------
+    dict
+        ``rule`` ("BP1" or "BP2"); ``sigma_prime`` = sigma'(z^l_j); ``delta``;
+        for BP2 ``weights`` (w^{l+1}_{kj} for k = 0..n_{l+1}-1), ``next_deltas``
+        (delta^{l+1}_k) and ``products`` (their products); for BP1 ``a`` and
+        ``y`` (a^L_j and y_j, so grad_a C = a - y for the quadratic cost).
+    """
+    bp = net.backprop(x, y)
+    L = net.L
+    if not isinstance(l, (int, np.integer)) or not 1 <= l <= L:
+        raise ValueError(f"l: expected a layer 1..{L}, got {l!r}")
+    if not isinstance(j, (int, np.integer)) or not 0 <= j < net.sizes[l]:
+        raise ValueError(f"j: expected a neuron 0..{net.sizes[l] - 1} of layer {l}, "
+                         f"got {j!r}")
+    sp = float(sigmoid_prime(bp.zs[l][j]))
+    out = {"l": l, "j": j, "sigma_prime": sp, "delta": float(bp.deltas[l][j])}
+    if l == L:
+        out.update(rule="BP1", a=float(bp.activations[L][j]), y=float(np.asarray(y)[j]))
+    else:
+        w = net.weights[l + 1][:, j]
+        d = bp.deltas[l + 1]
+        out.update(rule="BP2", weights=w.copy(), next_deltas=d.copy(), products=w * d)
+    return out
+
+
+def delta_equation(terms: dict) -> list[str]:
+    """Three lines of mathtext writing out how ``delta^l_j`` is computed."""
+    l, j = terms["l"], terms["j"]
+    d = rf"\delta^{{{l}}}_{{{j}}}"
+    sp = _num(terms["sigma_prime"])
+    if terms["rule"] == "BP1":
+        return [
+            rf"(BP1)  ${d} = (a^{{{l}}}_{{{j}}} - y_{{{j}}})\,"
+            rf"\sigma'(z^{{{l}}}_{{{j}}})$",
+            rf"$= ({_num(terms['a'])} - {_num(terms['y'])}) \times {sp}$",
+            rf"$= {_num(terms['delta'], False)}$",
+        ]
+    n = len(terms["weights"])
+    sym = " + ".join(rf"w^{{{l + 1}}}_{{{k}{j}}}\delta^{{{l + 1}}}_{{{k}}}"
+                     for k in range(n))
+    nums = " + ".join(rf"{_num(w)}\times{_num(dd)}"
+                      for w, dd in zip(terms["weights"], terms["next_deltas"],
+                                       strict=True))
+    total = float(np.sum(terms["products"]))
+    return [
+        rf"(BP2)  ${d} = ({sym})\,\sigma'(z^{{{l}}}_{{{j}}})$",
+        rf"$= ({nums}) \times {sp}$",
+        rf"$= {_num(total, False)} \times {sp} = {_num(terms['delta'], False)}$",
+    ]
+
+
+class MLPDeltaDrawing(Drawing):
+    """A small MLP with every delta written beside its neuron.
+
+    Parameters
+    ----------
+    net : MLP
+        The network (at most 5 neurons a layer reads well).
+    x, y : array_like
+        One example: input of shape (n_0,) and target of shape (n_L,).
+    width, height, dpi : float
+        Figure size in inches and resolution.
+
+    The one parameter, ``neuron``, is a pair ``(l, j)``: any neuron of the
+    layers 1..L.
+    """
+
+    def __init__(self, net: MLP, x, y, *, width=8.5, height=4.4, dpi=80):
+        self.net = net
+        self.x = np.asarray(x, dtype=np.float64)
+        self.y = np.asarray(y, dtype=np.float64)
+        bp = net.backprop(self.x, self.y)  # validates x and y
+        L, sizes = net.L, net.sizes
+        self.params = (Param(
+            "neuron", "Neuron",
+            options=tuple((f"δ{str(l).translate(_SUP)}{str(j).translate(_SUB)}",
+                           (l, j)) for l in range(1, L + 1) for j in range(sizes[l])),
+            default=(1, 0)),)
+        self.terms = {(l, j): delta_terms(net, self.x, self.y, l, j)
+                      for l in range(1, L + 1) for j in range(sizes[l])}
+        self.alt = (
+            f"A network with layer sizes {', '.join(map(str, sizes))} drawn as "
+            "columns of circles, each neuron labelled with its delta. The chosen "
+            "neuron is outlined; the connections that carry deltas back into it "
+            "are drawn thick and labelled with weight times delta, and a panel "
+            "writes out its delta as the weighted sum of the next layer's deltas "
+            "times sigma prime (BP2), or, for an output neuron, as (a - y) times "
+            "sigma prime (BP1)."
+        )
+        self.fig = fig = new_figure(width, height, dpi=dpi)
+        ax = fig.add_axes((0.0, 0.24, 1.0, 0.76))
+        self.ax = ax
+        ax.set_axis_off()
+        gap = 2.6
+        nmax = max(sizes)
+        self.pos = {}
+        for l, n in enumerate(sizes):
+            for j in range(n):
+                self.pos[l, j] = (l * gap, (n - 1) / 2 - j)
+        self.cost_xy = cost_xy = (L * gap + 2.6, 0.0)
+        ax.set_xlim(-1.0, cost_xy[0] + 0.9)
+        ax.set_ylim(-(nmax - 1) / 2 - 0.9, (nmax - 1) / 2 + 0.75)
+        ax.set_aspect("equal")
+        # connections: created once, restyled in _update
+        self.edges = {}
+        for l in range(1, L + 1):
+            for k in range(sizes[l]):
+                for j in range(sizes[l - 1]):
+                    (x0, y0), (x1, y1) = self.pos[l - 1, j], self.pos[l, k]
+                    line = Line2D([x0, x1], [y0, y1], color=ROLE["muted"], lw=0.8,
+                                  zorder=1)
+                    ax.add_line(line)
+                    self.edges[l, k, j] = line
+        self.cost_edges = {}
+        for k in range(sizes[L]):
+            (x0, y0) = self.pos[L, k]
+            line = Line2D([x0, cost_xy[0]], [y0, cost_xy[1]], color=ROLE["muted"],
+                          lw=0.8, zorder=1)
+            ax.add_line(line)
+            self.cost_edges[k] = line
+        self.circles = {}
+        for (l, j), (cx, cy) in self.pos.items():
+            c = Circle((cx, cy), 0.27, facecolor="white", edgecolor="#444444",
+                       lw=1.0, zorder=3)
+            ax.add_patch(c)
+            self.circles[l, j] = c
+            if l == 0:
+                label = rf"$x_{{{j}}} = {_num(self.x[j], False)}$"
+            else:
+                label = rf"$\delta^{{{l}}}_{{{j}}} = {_num(bp.deltas[l][j], False)}$"
+            PathText(ax, cx, cy - 0.36, label, ha="center", va="top", size=9.5)
+        ax.add_patch(Circle(cost_xy, 0.3, facecolor="white", edgecolor="#444444",
+                            lw=1.0, zorder=3))
+        PathText(ax, *cost_xy, "$C$", size=11)
+        top = (nmax - 1) / 2 + 0.55
+        for l in range(L + 1):
+            name = "input" if l == 0 else ("output" if l == L else "hidden")
+            PathText(ax, l * gap, top, f"layer {l} ({name})", va="bottom", size=9.5)
+        # the products written on the highlighted connections (at most n_{l+1})
+        self.edge_labels = [
+            PathText(ax, 0, 0, "", size=8.5, zorder=6,
+                     box=dict(fc="white", ec=ROLE["delta"], lw=0.8, pad=2.0))
+            for _ in range(nmax)
+        ]
+        self.equation = [
+            PathText(ax, 0.03, 0.2 - 0.078 * i, "", ha="left", size=11.5,
+                     coords="figure")
+            for i in range(3)
+        ]
+        for value in self.params[0].values:  # build every string's outline once
+            self._update(neuron=value)
+        self.update(**self.defaults())
+
+    def frames(self) -> list[dict]:
+        """Every neuron, from the output layer back to layer 1."""
+        values = self.params[0].values
+        return [{"neuron": v} for v in sorted(values, key=lambda lj: (-lj[0], lj[1]))]
+
+    def _update(self, neuron):
+        l, j = neuron
+        L = self.net.L
+        t = self.terms[l, j]
+        for (ll, _k, jj), line in self.edges.items():
+            on = t["rule"] == "BP2" and ll == l + 1 and jj == j
+            line.set_color(ROLE["delta"] if on else ROLE["muted"])
+            line.set_linewidth(3.0 if on else 0.8)
+            line.set_zorder(2 if on else 1)
+        for k, line in self.cost_edges.items():
+            on = t["rule"] == "BP1" and k == j
+            line.set_color(ROLE["delta"] if on else ROLE["muted"])
+            line.set_linewidth(3.0 if on else 0.8)
+        sources = ({(l + 1, k) for k in range(self.net.sizes[l + 1])}
+                   if t["rule"] == "BP2" else set())
+        for key, c in self.circles.items():
+            if key == (l, j):
+                c.set_edgecolor(ROLE["highlight"])
+                c.set_facecolor(ROLE["highlight"] + "55")
+                c.set_linewidth(3.0)
+            elif key in sources:
+                c.set_edgecolor(ROLE["delta"])
+                c.set_facecolor(ROLE["delta"] + "55")
+                c.set_linewidth(2.5)
+            else:
+                c.set_edgecolor("#444444")
+                c.set_facecolor("white")
+                c.set_linewidth(1.0)
+        for i, lab in enumerate(self.edge_labels):
+            if t["rule"] == "BP2" and i < len(t["weights"]):
+                (x0, y0), (x1, y1) = self.pos[l, j], self.pos[l + 1, i]
+                f = 0.5
+                lab.set_position((x0 + f * (x1 - x0), y0 + f * (y1 - y0)))
+                lab.set_text(
+                    rf"$w^{{{l + 1}}}_{{{i}{j}}}\delta^{{{l + 1}}}_{{{i}}}"
+                    rf" = {_num(t['products'][i], False)}$")
+                lab.set_visible(True)
+            elif t["rule"] == "BP1" and i == 0:
+                (x0, y0) = self.pos[L, j]
+                x1 = self.cost_xy[0]
+                lab.set_position((x0 + 0.5 * (x1 - x0), y0 / 2 + 0.22))
+                lab.set_text(rf"$a^{{{L}}}_{{{j}}} - y_{{{j}}} = "
+                             rf"{_num(t['a'] - t['y'], False)}$")
+                lab.set_visible(True)
+            else:
+                lab.set_visible(False)
+        for text, line in zip(self.equation, delta_equation(t), strict=True):
+            text.set_text(line)
