@@ -1,0 +1,719 @@
+"""Convolution and cross-correlation, forward and backward.
+
+Conventions (see the book's notation page): arrays are float64, batched tensors
+NCHW, kernels ``(F, C, KH, KW)``; indices are 0-based. A conv layer computes a
+cross-correlation, as PyTorch does,
+
+    z[n, f, x, y] = b[f] + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
+
+for c = 0..C-1, i = 0..KH-1, j = 0..KW-1, x = 0..OH-1, y = 0..OW-1, where
+``xpad`` is the input with ``p`` zeros on every side, ``s`` the stride and ``d``
+the dilation (each may differ between the row and column axes). Its output size
+is ``OH = floor((H + 2p - d(KH-1) - 1) / s) + 1`` (:func:`conv2d_output_shape`).
+
+Two implementations share one contract and one cache type:
+
+* :func:`conv2d_forward_naive` / :func:`conv2d_backward_naive`: plain loops over
+  the book's indices, to be read beside the equations;
+* :func:`conv2d_forward` / :func:`conv2d_backward`: im2col + one matrix product
+  per result, to be run.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from cnnlib._validate import (
+    as_float_array,
+    as_pair,
+    check_mode,
+    check_ndim,
+    check_shape,
+)
+
+__all__ = [
+    "Conv2dCache",
+    "conv2d_as_dense",
+    "conv2d_backward",
+    "conv2d_backward_naive",
+    "conv2d_forward",
+    "conv2d_forward_naive",
+    "conv2d_output_shape",
+    "conv_transpose2d",
+    "convolve2d",
+    "correlate2d",
+    "rot180",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Single-channel correlation and convolution (same outputs as scipy.signal)
+# --------------------------------------------------------------------------------------
+
+
+def rot180(k):
+    """Rotate a kernel by 180 degrees in its last two axes.
+
+    ``rot180(k)[..., i, j] = k[..., KH-1-i, KW-1-j]`` for i = 0..KH-1,
+    j = 0..KW-1: the kernel flipped upside down and left to right.
+
+    Parameters
+    ----------
+    k : array_like, shape (..., KH, KW)
+        Any array with at least two dimensions, e.g. one kernel ``(KH, KW)`` or
+        a bank of kernels ``(F, C, KH, KW)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., KH, KW)
+        A new float64 array (the input is not changed).
+    """
+    k = as_float_array(k, "k")
+    if k.ndim < 2:
+        raise ValueError(
+            f"k: expected at least 2 dims (..., KH, KW), got shape {k.shape}"
+        )
+    return k[..., ::-1, ::-1].copy()
+
+
+def _check_2d_pair(a, k):
+    a = as_float_array(a, "a")
+    k = as_float_array(k, "k")
+    check_ndim(a, 2, "a", "(H, W)")
+    check_ndim(k, 2, "k", "(KH, KW)")
+    if 0 in a.shape or 0 in k.shape:
+        raise ValueError(
+            f"a and k must be non-empty, got a shape {a.shape}, k shape {k.shape}"
+        )
+    return a, k
+
+
+def _full_correlate(a, k):
+    """(a ⋆ k) in "full" mode: shape (H + KH - 1, W + KW - 1)."""
+    kh, kw = k.shape
+    apad = np.pad(a, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    windows = np.lib.stride_tricks.sliding_window_view(apad, (kh, kw))
+    return np.tensordot(windows, k, axes=([2, 3], [0, 1]))
+
+
+def _crop(full, a_shape, k_shape, mode, same_start):
+    (h, w), (kh, kw) = a_shape, k_shape
+    if mode == "full":
+        return full
+    if mode == "valid":
+        return full[kh - 1 : h, kw - 1 : w].copy()
+    r, c = same_start
+    return full[r : r + h, c : c + w].copy()
+
+
+def _check_valid_fits(a, k, mode):
+    if mode == "valid" and (k.shape[0] > a.shape[0] or k.shape[1] > a.shape[1]):
+        raise ValueError(
+            f"k: kernel shape {k.shape} is larger than the input a shape {a.shape} "
+            "in mode 'valid' (needs KH <= H and KW <= W)"
+        )
+
+
+def correlate2d(a, k, mode="valid"):
+    """Cross-correlation of one 2-D array with one 2-D kernel, written ``a ⋆ k``.
+
+    In "full" mode, with ``a`` taken as zero outside its bounds,
+
+        (a ⋆ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x+i-(KH-1), y+j-(KW-1)] k[i, j]
+
+    for x = 0..H+KH-2, y = 0..W+KW-2. "valid" keeps the positions where the
+    kernel lies inside ``a``: x = KH-1..H-1 of the full output, i.e.
+    ``(a ⋆ k)[x, y] = sum_{i,j} a[x+i, y+j] k[i, j]`` for x = 0..H-KH,
+    y = 0..W-KW. "same" keeps H x W full-mode positions starting at
+    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`.
+
+    Parameters
+    ----------
+    a : array_like, shape (H, W)
+        The input.
+    k : array_like, shape (KH, KW)
+        The kernel; in "valid" mode it must fit inside ``a``.
+    mode : {"valid", "same", "full"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
+        (H+KH-1, W+KW-1) for "full".
+    """
+    check_mode(mode)
+    a, k = _check_2d_pair(a, k)
+    _check_valid_fits(a, k, mode)
+    same_start = (k.shape[0] // 2, k.shape[1] // 2)
+    return _crop(_full_correlate(a, k), a.shape, k.shape, mode, same_start)
+
+
+def convolve2d(a, k, mode="valid"):
+    """Convolution of one 2-D array with one 2-D kernel, written ``a ∗ k``.
+
+    In "full" mode, with ``a`` taken as zero outside its bounds,
+
+        (a ∗ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x-i, y-j] k[i, j]
+
+    for x = 0..H+KH-2, y = 0..W+KW-2. This is the cross-correlation with the
+    rotated kernel, ``a ∗ k = a ⋆ rot180(k)`` (exactly so in "full" and
+    "valid" modes). "valid" keeps full-mode rows KH-1..H-1 and columns
+    KW-1..W-1; "same" keeps H x W positions starting at
+    ``((KH-1) // 2, (KW-1) // 2)``. All three agree with
+    :func:`scipy.signal.convolve2d`; for an even kernel size, "same" starts one
+    position earlier than in :func:`correlate2d`, as in SciPy.
+
+    Parameters
+    ----------
+    a : array_like, shape (H, W)
+    k : array_like, shape (KH, KW)
+    mode : {"valid", "same", "full"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
+        (H+KH-1, W+KW-1) for "full".
+    """
+    check_mode(mode)
+    a, k = _check_2d_pair(a, k)
+    _check_valid_fits(a, k, mode)
+    same_start = ((k.shape[0] - 1) // 2, (k.shape[1] - 1) // 2)
+    full = _full_correlate(a, k[::-1, ::-1])
+    return _crop(full, a.shape, k.shape, mode, same_start)
+
+
+# --------------------------------------------------------------------------------------
+# Batched conv layer: shared checks and cache
+# --------------------------------------------------------------------------------------
+
+
+class Conv2dCache(NamedTuple):
+    """What a conv layer's backward pass needs from its forward pass.
+
+    Both :func:`conv2d_forward` and :func:`conv2d_forward_naive` return this
+    type, and either backward accepts a cache from either forward.
+
+    Attributes
+    ----------
+    x : numpy.ndarray, shape (N, C, H, W)
+        The layer's input (float64; not padded).
+    w : numpy.ndarray, shape (F, C, KH, KW)
+        The kernels.
+    has_bias : bool
+        Whether a bias was given (if not, backward returns ``db=None``).
+    stride, padding, dilation : tuple of int
+        ``(h, w)`` pairs.
+    cols : numpy.ndarray or None, shape (C*KH*KW, N*OH*OW)
+        The im2col matrix of the padded input (vectorised forward only; the
+        naive forward stores None).
+    """
+
+    x: np.ndarray
+    w: np.ndarray
+    has_bias: bool
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+    cols: np.ndarray | None = None
+
+
+def conv2d_output_shape(in_hw, kernel_hw, stride=1, padding=0, dilation=1):
+    """Output height and width of a 2-D convolution layer.
+
+    ``OH = floor((H + 2 p_h - d_h (KH - 1) - 1) / s_h) + 1`` and the same for
+    the width, as in PyTorch.
+
+    Parameters
+    ----------
+    in_hw : tuple of int
+        ``(H, W)`` of the input.
+    kernel_hw : tuple of int
+        ``(KH, KW)`` of the kernel.
+    stride, padding, dilation : int or tuple of int
+
+    Returns
+    -------
+    tuple of int
+        ``(OH, OW)``.
+
+    Raises
+    ------
+    ValueError
+        If the dilated kernel is larger than the padded input (``OH < 1``).
+    """
+    h, w = as_pair(tuple(in_hw), "in_hw", 1)
+    kh, kw = as_pair(tuple(kernel_hw), "kernel_hw", 1)
+    s = as_pair(stride, "stride", 1)
+    p = as_pair(padding, "padding", 0)
+    d = as_pair(dilation, "dilation", 1)
+    span = (d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1)
+    padded = (h + 2 * p[0], w + 2 * p[1])
+    if span[0] > padded[0] or span[1] > padded[1]:
+        raise ValueError(
+            f"kernel of shape (KH, KW) = {(kh, kw)} with dilation {d} spans {span}, "
+            f"larger than the padded input {padded} (input (H, W) = {(h, w)}, "
+            f"padding {p})"
+        )
+    return ((padded[0] - span[0]) // s[0] + 1, (padded[1] - span[1]) // s[1] + 1)
+
+
+def _check_conv_inputs(x, w, b, stride, padding, dilation):
+    """Validate and convert the arguments of a conv2d forward."""
+    x = as_float_array(x, "x")
+    w = as_float_array(w, "w")
+    check_ndim(x, 4, "x", "(N, C, H, W)")
+    check_ndim(w, 4, "w", "(F, C, KH, KW)")
+    if x.shape[1] != w.shape[1]:
+        raise ValueError(
+            f"x has C={x.shape[1]} channels but w expects C={w.shape[1]} "
+            f"(x shape {x.shape}, w shape {w.shape})"
+        )
+    if 0 in w.shape or 0 in x.shape[1:]:
+        raise ValueError(
+            f"x and w must have non-empty C, H, W, F, KH, KW axes, got x shape "
+            f"{x.shape}, w shape {w.shape}"
+        )
+    if b is not None:
+        b = as_float_array(b, "b")
+        check_shape(b, (w.shape[0],), "b", "(F,)")
+    stride = as_pair(stride, "stride", 1)
+    padding = as_pair(padding, "padding", 0)
+    dilation = as_pair(dilation, "dilation", 1)
+    span = (dilation[0] * (w.shape[2] - 1) + 1, dilation[1] * (w.shape[3] - 1) + 1)
+    padded = (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])
+    if span[0] > padded[0] or span[1] > padded[1]:
+        raise ValueError(
+            f"w: kernel (KH, KW) = {w.shape[2:]} with dilation {dilation} spans "
+            f"{span}, larger than the padded input {padded} (x shape {x.shape}, "
+            f"padding {padding})"
+        )
+    return x, w, b, stride, padding, dilation
+
+
+def _check_cache(cache):
+    if not isinstance(cache, Conv2dCache):
+        raise TypeError(
+            f"cache: expected the Conv2dCache returned by conv2d_forward, got "
+            f"{type(cache).__name__}"
+        )
+
+
+def _check_dy(dy, cache):
+    dy = as_float_array(dy, "dy")
+    n, _, h, w_ = cache.x.shape
+    oh, ow = conv2d_output_shape(
+        (h, w_), cache.w.shape[2:], cache.stride, cache.padding, cache.dilation
+    )
+    check_shape(dy, (n, cache.w.shape[0], oh, ow), "dy", "(N, F, OH, OW)")
+    return dy
+
+
+def _pad(x, padding):
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+
+
+# --------------------------------------------------------------------------------------
+# Naive loops: the equations of the book, index by index
+# --------------------------------------------------------------------------------------
+
+
+def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
+    """Forward pass of a conv layer, as plain loops over the book's indices.
+
+    Implements, for every n, f and output position (x, y),
+
+        z[n, f, x, y] = b[f] + sum_{c=0..C-1} sum_{i=0..KH-1} sum_{j=0..KW-1}
+                        xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
+
+    i.e. z = a ⋆ w + b (a cross-correlation). Slow; see :func:`conv2d_forward`
+    for the same numbers, fast.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, H, W)
+        Input (the book's a^{l-1}).
+    w : array_like, shape (F, C, KH, KW)
+        Kernels.
+    b : array_like, shape (F,), optional
+        Biases; None means no bias.
+    stride, padding, dilation : int or (int, int)
+        ``s >= 1``, ``p >= 0`` zeros on each side, ``d >= 1`` (1 = no dilation).
+
+    Returns
+    -------
+    z : numpy.ndarray, shape (N, F, OH, OW)
+    cache : Conv2dCache
+    """
+    x, w, b, stride, padding, dilation = _check_conv_inputs(
+        x, w, b, stride, padding, dilation
+    )
+    n_batch, n_chan, h, w_in = x.shape
+    n_filt, _, kh, kw = w.shape
+    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
+    s1, s2 = stride
+    d1, d2 = dilation
+    cache = Conv2dCache(x, w, b is not None, stride, padding, dilation, None)
+    xpad = _pad(x, padding)
+    z = np.zeros((n_batch, n_filt, oh, ow))
+    # From here on x and y are output positions, as in the equation; the input
+    # lives on in xpad.
+    for n in range(n_batch):
+        for f in range(n_filt):
+            for x in range(oh):
+                for y in range(ow):
+                    total = 0.0 if b is None else b[f]
+                    for c in range(n_chan):
+                        for i in range(kh):
+                            for j in range(kw):
+                                total += xpad[n, c, x * s1 + i * d1, y * s2 + j * d2] * (
+                                    w[f, c, i, j]
+                                )
+                    z[n, f, x, y] = total
+    return z, cache
+
+
+def _unpad(xpad, padding):
+    """Undo :func:`_pad`: the unpadded part of ``xpad`` (a view)."""
+    ph, pw = padding
+    return xpad[:, :, ph : xpad.shape[2] - ph, pw : xpad.shape[3] - pw]
+
+
+def conv2d_backward_naive(dy, cache):
+    """Backward pass of a conv layer, as plain loops over the book's indices.
+
+    Each forward term ``xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]`` sends
+    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``:
+
+        dw[f, c, i, j]                 += dy[n, f, x, y] xpad[n, c, x*s+i*d, y*s+j*d]
+        dxpad[n, c, x*s+i*d, y*s+j*d]  += dy[n, f, x, y] w[f, c, i, j]
+        db[f]                          += dy[n, f, x, y]
+
+    summed over all indices; ``dx`` is ``dxpad`` without its padding. With
+    stride and dilation 1 these sums are the book's results ∂C/∂w = a ⋆ δ
+    (valid) and δ^{l-1} = full_correlate(δ, rot180(w)) before the σ' factor.
+
+    Parameters
+    ----------
+    dy : array_like, shape (N, F, OH, OW)
+        Upstream gradient ∂C/∂z.
+    cache : Conv2dCache
+        From :func:`conv2d_forward_naive` or :func:`conv2d_forward`.
+
+    Returns
+    -------
+    dx : numpy.ndarray, shape (N, C, H, W)
+    dw : numpy.ndarray, shape (F, C, KH, KW)
+    db : numpy.ndarray, shape (F,), or None if the forward had no bias
+    """
+    _check_cache(cache)
+    dy = _check_dy(dy, cache)
+    x, w = cache.x, cache.w
+    n_batch, n_chan, _, _ = x.shape
+    n_filt, _, kh, kw = w.shape
+    _, _, oh, ow = dy.shape
+    s1, s2 = cache.stride
+    d1, d2 = cache.dilation
+    xpad = _pad(x, cache.padding)
+    dxpad = np.zeros_like(xpad)
+    dw = np.zeros_like(w)
+    db = np.zeros(n_filt)
+    for n in range(n_batch):
+        for f in range(n_filt):
+            for x in range(oh):  # output position, as in the equation
+                for y in range(ow):
+                    g = dy[n, f, x, y]
+                    db[f] += g
+                    for c in range(n_chan):
+                        for i in range(kh):
+                            for j in range(kw):
+                                r, q = x * s1 + i * d1, y * s2 + j * d2
+                                dw[f, c, i, j] += g * xpad[n, c, r, q]
+                                dxpad[n, c, r, q] += g * w[f, c, i, j]
+    dx = _unpad(dxpad, cache.padding).copy()
+    return dx, dw, (db if cache.has_bias else None)
+
+
+# --------------------------------------------------------------------------------------
+# Vectorised: im2col, one matrix product, col2im
+# --------------------------------------------------------------------------------------
+
+
+def _im2col(xpad, kernel_hw, out_hw, stride, dilation):
+    """Gather every kernel-sized window of ``xpad`` into one matrix.
+
+    ``cols[(c, i, j), (n, x, y)] = xpad[n, c, x*s + i*d, y*s + j*d]``, stored as
+    a contiguous array of shape (C*KH*KW, N*OH*OW), so that the forward pass
+    is the single product ``w.reshape(F, C*KH*KW) @ cols``.
+    """
+    n, c, _, _ = xpad.shape
+    kh, kw = kernel_hw
+    oh, ow = out_hw
+    sn, sc, sh, sw = xpad.strides
+    view = as_strided(
+        xpad,
+        shape=(c, kh, kw, n, oh, ow),
+        strides=(
+            sc,
+            sh * dilation[0],
+            sw * dilation[1],
+            sn,
+            sh * stride[0],
+            sw * stride[1],
+        ),
+        writeable=False,
+    )
+    return np.ascontiguousarray(view).reshape(c * kh * kw, n * oh * ow)
+
+
+def _col2im(dcols, padded_shape, kernel_hw, out_hw, stride, dilation):
+    """Adjoint of :func:`_im2col`: add each column entry back to its pixel.
+
+    Loops over the KH*KW kernel offsets only; for a fixed offset (i, j) the
+    pixels ``x*s + i*d`` for x = 0..OH-1 are distinct, so one strided slice
+    takes all of them at once, with no double counting.
+    """
+    n, c, _, _ = padded_shape
+    kh, kw = kernel_hw
+    oh, ow = out_hw
+    (s1, s2), (d1, d2) = stride, dilation
+    dxpad = np.zeros(padded_shape)
+    d6 = dcols.reshape(c, kh, kw, n, oh, ow)
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i * d1, i * d1 + s1 * (oh - 1) + 1, s1)
+            cols = slice(j * d2, j * d2 + s2 * (ow - 1) + 1, s2)
+            dxpad[:, :, rows, cols] += d6[:, i, j].transpose(1, 0, 2, 3)
+    return dxpad
+
+
+def _input_gradient(dy, w, x_shape, stride, padding, dilation):
+    """∂C/∂x of a conv layer from ∂C/∂z: ``dcols = w_mat.T @ dy_mat``, then col2im.
+
+    Also the whole of :func:`conv_transpose2d`: a transposed convolution *is*
+    this map.
+    """
+    n, c, h, w_in = x_shape
+    f, _, kh, kw = w.shape
+    _, _, oh, ow = dy.shape
+    dy_mat = dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
+    dcols = w.reshape(f, c * kh * kw).T @ dy_mat
+    ph, pw = padding
+    padded_shape = (n, c, h + 2 * ph, w_in + 2 * pw)
+    dxpad = _col2im(dcols, padded_shape, (kh, kw), (oh, ow), stride, dilation)
+    if ph == 0 and pw == 0:
+        return dxpad
+    return dxpad[:, :, ph : ph + h, pw : pw + w_in].copy()
+
+
+def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
+    """Forward pass of a conv layer: ``z = a ⋆ w + b``, vectorised.
+
+    Computes the same numbers as :func:`conv2d_forward_naive` and
+    ``torch.nn.functional.conv2d``:
+
+        z[n, f, x, y] = b[f]
+                        + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
+
+    for x = 0..OH-1, y = 0..OW-1, by gathering the windows into the im2col
+    matrix ``cols`` (C*KH*KW, N*OH*OW) and multiplying once:
+    ``z_mat = w.reshape(F, C*KH*KW) @ cols``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, H, W)
+        Input (the book's a^{l-1}).
+    w : array_like, shape (F, C, KH, KW)
+        Kernels.
+    b : array_like, shape (F,), optional
+        Biases; None means no bias.
+    stride, padding, dilation : int or (int, int)
+        ``s >= 1``, ``p >= 0`` zeros on each side, ``d >= 1`` (1 = no dilation).
+
+    Returns
+    -------
+    z : numpy.ndarray, shape (N, F, OH, OW)
+        ``OH = floor((H + 2p - d(KH-1) - 1) / s) + 1``, likewise OW.
+    cache : Conv2dCache
+        For :func:`conv2d_backward` (keeps ``cols``).
+    """
+    x, w, b, stride, padding, dilation = _check_conv_inputs(
+        x, w, b, stride, padding, dilation
+    )
+    n, _, h, w_in = x.shape
+    f, _, kh, kw = w.shape
+    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
+    cols = _im2col(_pad(x, padding), (kh, kw), (oh, ow), stride, dilation)
+    z_mat = w.reshape(f, -1) @ cols
+    if b is not None:
+        z_mat += b[:, None]
+    z = np.ascontiguousarray(z_mat.reshape(f, n, oh, ow).transpose(1, 0, 2, 3))
+    return z, Conv2dCache(x, w, b is not None, stride, padding, dilation, cols)
+
+
+def conv2d_backward(dy, cache):
+    """Backward pass of a conv layer, vectorised.
+
+    Given δ = dy = ∂C/∂z, returns
+
+    * ``dw = dy_mat @ cols.T`` reshaped to (F, C, KH, KW): with stride and
+      dilation 1 this is ∂C/∂w[f, c] = sum_n a[n, c] ⋆ δ[n, f] (valid);
+    * ``dx``: ``dcols = w_mat.T @ dy_mat`` scattered back to the pixels
+      (col2im); with stride and dilation 1 this is
+      sum_f full_correlate(δ[n, f], rot180(w[f, c]))
+      = sum_f full_convolve(δ[n, f], w[f, c]);
+    * ``db[f] = sum_{n, x, y} dy[n, f, x, y]``.
+
+    Parameters
+    ----------
+    dy : array_like, shape (N, F, OH, OW)
+        Upstream gradient ∂C/∂z.
+    cache : Conv2dCache
+        From :func:`conv2d_forward` (or :func:`conv2d_forward_naive`).
+
+    Returns
+    -------
+    dx : numpy.ndarray, shape (N, C, H, W)
+    dw : numpy.ndarray, shape (F, C, KH, KW)
+    db : numpy.ndarray, shape (F,), or None if the forward had no bias
+    """
+    _check_cache(cache)
+    dy = _check_dy(dy, cache)
+    x, w = cache.x, cache.w
+    f, _, kh, kw = w.shape
+    _, _, oh, ow = dy.shape
+    cols = cache.cols
+    if cols is None:  # cache from the naive forward
+        cols = _im2col(_pad(x, cache.padding), (kh, kw), (oh, ow), cache.stride,
+                       cache.dilation)
+    dy_mat = dy.transpose(1, 0, 2, 3).reshape(f, -1)
+    dw = (dy_mat @ cols.T).reshape(w.shape)
+    dx = _input_gradient(dy, w, x.shape, cache.stride, cache.padding, cache.dilation)
+    db = dy.sum(axis=(0, 2, 3)) if cache.has_bias else None
+    return dx, dw, db
+
+
+# --------------------------------------------------------------------------------------
+# The transposed convolution and the dense matrix of a convolution
+# --------------------------------------------------------------------------------------
+
+
+def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
+    """Transposed convolution: the input gradient of a conv layer, as a layer.
+
+    ``conv_transpose2d(dy, w, s, p, d)`` is exactly the ``dx`` that
+    :func:`conv2d_backward` computes for a conv layer with kernels ``w`` and the
+    same stride, padding and dilation: the map z -> a of the forward pass
+    transposed. The same numbers as ``torch.nn.functional.conv_transpose2d``.
+    Its output size is
+
+        H_out = (H - 1) s - 2p + d (KH - 1) + output_padding + 1
+
+    (``output_padding`` adds rows/columns at the bottom/right, choosing among
+    the input sizes that a strided forward maps to the same output size).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, H, W)
+    w : array_like, shape (C_in, C_out, KH, KW)
+        As in PyTorch: the kernel of the conv layer (F=C_in, C=C_out, KH, KW)
+        that this transposes.
+    stride, padding, dilation, output_padding : int or (int, int)
+        ``output_padding`` must be smaller than the stride or the dilation.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out)
+    """
+    x = as_float_array(x, "x")
+    w = as_float_array(w, "w")
+    check_ndim(x, 4, "x", "(N, C_in, H, W)")
+    check_ndim(w, 4, "w", "(C_in, C_out, KH, KW)")
+    if x.shape[1] != w.shape[0]:
+        raise ValueError(
+            f"x has C_in={x.shape[1]} channels but w expects C_in={w.shape[0]} "
+            f"(x shape {x.shape}, w shape {w.shape})"
+        )
+    if 0 in w.shape or 0 in x.shape[1:]:
+        raise ValueError(
+            f"x and w must have non-empty axes, got x shape {x.shape}, "
+            f"w shape {w.shape}"
+        )
+    stride = as_pair(stride, "stride", 1)
+    padding = as_pair(padding, "padding", 0)
+    dilation = as_pair(dilation, "dilation", 1)
+    output_padding = as_pair(output_padding, "output_padding", 0)
+    for ax in range(2):
+        if output_padding[ax] >= max(stride[ax], dilation[ax]):
+            raise ValueError(
+                f"output_padding: expected values smaller than the stride {stride} "
+                f"or the dilation {dilation}, got {output_padding}"
+            )
+    out_hw = tuple(
+        (x.shape[2 + ax] - 1) * stride[ax]
+        - 2 * padding[ax]
+        + dilation[ax] * (w.shape[2 + ax] - 1)
+        + output_padding[ax]
+        + 1
+        for ax in range(2)
+    )
+    if min(out_hw) < 1:
+        raise ValueError(
+            f"padding: {padding} crops the whole output (output size {out_hw} "
+            f"for x shape {x.shape}, w shape {w.shape})"
+        )
+    out_shape = (x.shape[0], w.shape[1], *out_hw)
+    return _input_gradient(x, w, out_shape, stride, padding, dilation)
+
+
+def conv2d_as_dense(w, in_shape, stride=1, padding=0, dilation=1):
+    """The matrix of a conv layer: an MLP layer with cut connections and shared weights.
+
+    Returns ``M`` of shape (F*OH*OW, C*H*W) with
+    ``conv2d_forward(x[None], w)[0][0].ravel() == M @ x.ravel()`` for any ``x``
+    of shape ``in_shape``: row ``(f, x, y)`` holds ``w[f, c, i, j]`` in column
+    ``(c, x*s + i*d - p, y*s + j*d - p)`` and zeros elsewhere (including the
+    taps that fall on padding). Its transpose maps δ to the input gradient.
+
+    Parameters
+    ----------
+    w : array_like, shape (F, C, KH, KW)
+    in_shape : tuple of int
+        ``(C, H, W)``.
+    stride, padding, dilation : int or (int, int)
+
+    Returns
+    -------
+    numpy.ndarray, shape (F*OH*OW, C*H*W)
+    """
+    w = as_float_array(w, "w")
+    check_ndim(w, 4, "w", "(F, C, KH, KW)")
+    if len(tuple(in_shape)) != 3:
+        raise ValueError(
+            f"in_shape: expected 3 values (C, H, W), got {tuple(in_shape)}"
+        )
+    c, h, w_in = (int(v) for v in in_shape)
+    x_probe = np.empty((0, c, h, w_in))  # no data: only its shape is checked
+    _, _, _, s, p, d = _check_conv_inputs(x_probe, w, None, stride, padding, dilation)
+    n_filt, _, kh, kw = w.shape
+    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), s, p, d)
+    m = np.zeros((n_filt, oh, ow, c, h, w_in))
+    xs, ys = np.arange(oh), np.arange(ow)
+    for i in range(kh):
+        for j in range(kw):
+            rows = xs * s[0] + i * d[0] - p[0]  # input row read by each output row
+            cols = ys * s[1] + j * d[1] - p[1]
+            rx, ry = xs[(rows >= 0) & (rows < h)], ys[(cols >= 0) & (cols < w_in)]
+            ix, iy = np.ix_(rx, ry)
+            # Each (x, y, i, j) names one input pixel, so assignment is enough.
+            for f in range(n_filt):
+                for ch in range(c):
+                    m[f, ix, iy, ch, ix * s[0] + i * d[0] - p[0],
+                      iy * s[1] + j * d[1] - p[1]] = w[f, ch, i, j]
+    return m.reshape(n_filt * oh * ow, c * h * w_in)
