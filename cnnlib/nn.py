@@ -1,0 +1,474 @@
+"""Layer objects for a small CNN trained from scratch (chapter 6).
+
+Every layer has ``forward(x)``, which remembers what its backward pass needs,
+and ``backward(delta)``, which takes dC/d(output) and returns dC/d(input),
+storing the gradients of its own parameters in ``layer.grads``. The
+convolution and pooling layers are thin wrappers around the verified
+functions of :mod:`cnnlib.conv` and :mod:`cnnlib.pool`, so the code the
+network runs is the code chapters 4 and 5 check against finite differences.
+
+Shapes follow PyTorch: images are ``(N, C, H, W)``, kernels ``(F, C, KH, KW)``,
+dense weights ``(out_features, in_features)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlib._validate import as_float_array, check_ndim
+from cnnlib.activations import (
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    tanh,
+    tanh_prime,
+)
+from cnnlib.conv import conv2d_backward, conv2d_forward
+from cnnlib.losses import softmax_cross_entropy
+from cnnlib.pool import max_pool2d_backward, max_pool2d_forward
+
+__all__ = [
+    "SGD",
+    "Conv2D",
+    "Dense",
+    "Flatten",
+    "Layer",
+    "MaxPool2D",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "accuracy",
+    "backprop",
+    "fit",
+    "predict",
+]
+
+
+def _rng(seed) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+class Layer:
+    """Base class: a layer without parameters passes nothing to the optimiser.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        The layer's trainable arrays (changed in place by the optimiser).
+    grads : dict of str to ndarray
+        dC/d(param) for each entry of ``params``, set by :meth:`backward`.
+    """
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self._cache = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def _need_cache(self):
+        if self._cache is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward: call forward first (no cache)"
+            )
+        return self._cache
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Conv2D(Layer):
+    """A convolution layer: z = a ⋆ w + b (cross-correlation, as in PyTorch).
+
+    ``backward`` applies (4.6) for the input, dC/da = full_convolve(delta, w)
+    summed over filters, and (5.1)-(5.3) for the weights and biases; both come
+    from :func:`cnnlib.conv2d_backward`.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        C and F.
+    kernel_size : int or (int, int)
+    stride, padding : int or (int, int)
+    seed : int or numpy.random.Generator
+        Seeds the He initialisation w ~ N(0, 2 / (C·KH·KW)); b starts at 0.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size,
+                 stride=1, padding=0, seed=0):
+        super().__init__()
+        kh, kw = ((kernel_size, kernel_size) if np.isscalar(kernel_size)
+                  else tuple(kernel_size))
+        if in_channels < 1 or out_channels < 1 or kh < 1 or kw < 1:
+            raise ValueError(
+                f"Conv2D: in_channels, out_channels and kernel_size must be >= 1, "
+                f"got {in_channels}, {out_channels}, {(kh, kw)}"
+            )
+        fan_in = in_channels * kh * kw
+        w = _rng(seed).normal(0.0, np.sqrt(2.0 / fan_in),
+                              size=(out_channels, in_channels, kh, kw))
+        self.params = {"w": w, "b": np.zeros(out_channels)}
+        self.stride = stride
+        self.padding = padding
+
+    def forward(self, x):
+        y, self._cache = conv2d_forward(x, self.params["w"], self.params["b"],
+                                        stride=self.stride, padding=self.padding)
+        return y
+
+    def backward(self, delta):
+        dx, dw, db = conv2d_backward(delta, self._need_cache())
+        self.grads = {"w": dw, "b": db}
+        return dx
+
+    def __repr__(self) -> str:
+        f, c, kh, kw = self.params["w"].shape
+        return (f"Conv2D({c}, {f}, kernel_size={(kh, kw)}, stride={self.stride}, "
+                f"padding={self.padding})")
+
+
+class _Activation(Layer):
+    """An elementwise activation a = σ(z); backward is delta ⊙ σ′(z) (BP2)."""
+
+    def forward(self, x):
+        z = as_float_array(x, "x")
+        self._cache = z
+        return self._f(z)
+
+    def backward(self, delta):
+        z = self._need_cache()
+        delta = as_float_array(delta, "delta")
+        if delta.shape != z.shape:
+            raise ValueError(
+                f"delta: expected the shape of the forward input {z.shape}, "
+                f"got shape {delta.shape}"
+            )
+        return delta * self._fprime(z)
+
+
+class ReLU(_Activation):
+    """a = max(z, 0); σ′(z) = 1 where z > 0, else 0."""
+
+    @staticmethod
+    def _f(z):
+        return relu(z)
+
+    @staticmethod
+    def _fprime(z):
+        return relu_prime(z)
+
+
+class Sigmoid(_Activation):
+    """a = 1 / (1 + exp(−z)); σ′(z) = σ(z)(1 − σ(z))."""
+
+    @staticmethod
+    def _f(z):
+        return sigmoid(z)
+
+    @staticmethod
+    def _fprime(z):
+        return sigmoid_prime(z)
+
+
+class Tanh(_Activation):
+    """a = tanh(z); σ′(z) = 1 − tanh(z)²."""
+
+    @staticmethod
+    def _f(z):
+        return tanh(z)
+
+    @staticmethod
+    def _fprime(z):
+        return tanh_prime(z)
+
+
+class MaxPool2D(Layer):
+    """Max pooling over ``kernel_size`` windows; the delta goes to each window's max.
+
+    Wraps :func:`cnnlib.max_pool2d_forward` / :func:`cnnlib.max_pool2d_backward`.
+    """
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride
+
+    def forward(self, x):
+        y, self._cache = max_pool2d_forward(x, self.kernel_size, stride=self.stride)
+        return y
+
+    def backward(self, delta):
+        return max_pool2d_backward(delta, self._need_cache())
+
+    def __repr__(self) -> str:
+        return f"MaxPool2D({self.kernel_size}, stride={self.stride})"
+
+
+class Flatten(Layer):
+    """(N, C, H, W) -> (N, C·H·W); backward reshapes the delta back."""
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        if x.ndim < 2:
+            raise ValueError(
+                f"x: expected at least 2 dims (N, ...), got shape {x.shape}"
+            )
+        self._cache = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, delta):
+        shape = self._need_cache()
+        delta = as_float_array(delta, "delta")
+        expected = (shape[0], int(np.prod(shape[1:])))
+        if delta.shape != expected:
+            raise ValueError(
+                f"delta: expected shape {expected}, got shape {delta.shape}"
+            )
+        return delta.reshape(shape)
+
+
+class Dense(Layer):
+    """A fully connected layer: z = a wᵀ + b, w of shape (out_features, in_features).
+
+    Backward (BP2, BP3, BP4 for a batch): dC/da = delta w, dC/dw = deltaᵀ a,
+    dC/db = Σ_n delta[n].
+    """
+
+    def __init__(self, in_features: int, out_features: int, seed=0):
+        super().__init__()
+        if in_features < 1 or out_features < 1:
+            raise ValueError(
+                f"Dense: in_features and out_features must be >= 1, got "
+                f"{in_features}, {out_features}"
+            )
+        w = _rng(seed).normal(0.0, np.sqrt(1.0 / in_features),
+                              size=(out_features, in_features))
+        self.params = {"w": w, "b": np.zeros(out_features)}
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        check_ndim(x, 2, "x", "(N, in_features)")
+        w = self.params["w"]
+        if x.shape[1] != w.shape[1]:
+            raise ValueError(
+                f"x: expected shape (N, in_features) = (N, {w.shape[1]}), got shape "
+                f"{x.shape}"
+            )
+        self._cache = x
+        return x @ w.T + self.params["b"]
+
+    def backward(self, delta):
+        x = self._need_cache()
+        delta = as_float_array(delta, "delta")
+        expected = (x.shape[0], self.params["w"].shape[0])
+        if delta.shape != expected:
+            raise ValueError(
+                f"delta: expected shape {expected}, got shape {delta.shape}"
+            )
+        self.grads = {"w": delta.T @ x, "b": delta.sum(axis=0)}
+        return delta @ self.params["w"]
+
+    def __repr__(self) -> str:
+        out_f, in_f = self.params["w"].shape
+        return f"Dense({in_f}, {out_f})"
+
+
+class SoftmaxCrossEntropy:
+    """The mean cross-entropy of softmax(logits) against integer labels.
+
+    ``forward(logits, labels)`` returns the loss C; ``backward()`` returns the
+    output error δᴸ = dC/dz = (softmax(z) − onehot(labels)) / N (BP1 for this
+    cost, with σ′ folded in).
+    """
+
+    def __init__(self):
+        self._grad = None
+
+    def forward(self, logits, labels) -> float:
+        loss, self._grad = softmax_cross_entropy(logits, labels)
+        return float(loss)
+
+    def backward(self) -> np.ndarray:
+        if self._grad is None:
+            raise RuntimeError("SoftmaxCrossEntropy.backward: call forward first")
+        return self._grad
+
+    def __repr__(self) -> str:
+        return "SoftmaxCrossEntropy()"
+
+
+class Sequential:
+    """Layers applied in order: forward runs them first to last, backward last
+    to first, each backward handing the delta of its input to the layer below.
+    """
+
+    def __init__(self, *layers: Layer):
+        if not layers:
+            raise ValueError("Sequential: expected at least one layer, got none")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{i}]: expected a cnnlib.nn.Layer, got "
+                    f"{type(layer).__name__}"
+                )
+        self.layers = list(layers)
+
+    def forward(self, x):
+        a = as_float_array(x, "x")
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    def backward(self, delta):
+        for layer in reversed(self.layers):
+            delta = layer.backward(delta)
+        return delta
+
+    def params(self) -> dict[str, np.ndarray]:
+        """Every trainable array, keyed "<layer index>.<name>" (e.g. "0.w")."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.params.items()}
+
+    def grads(self) -> dict[str, np.ndarray]:
+        """The gradients from the last backward, keyed like :meth:`params`."""
+        out = {}
+        for i, layer in enumerate(self.layers):
+            for k in layer.params:
+                if k not in layer.grads:
+                    raise RuntimeError(
+                        f"Sequential.grads: layer {i} ({layer!r}) has no gradient "
+                        f"for {k!r}; call backward first"
+                    )
+                out[f"{i}.{k}"] = layer.grads[k]
+        return out
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential(\n  {inner}\n)"
+
+
+class SGD:
+    """Stochastic gradient descent, optionally with momentum.
+
+    ``step(grads)`` updates every array of ``params`` in place:
+    v ← μ v − η g, p ← p + v (with μ = 0 this is p ← p − η g).
+    """
+
+    def __init__(self, params: dict[str, np.ndarray], lr: float = 0.1,
+                 momentum: float = 0.0):
+        if lr <= 0:
+            raise ValueError(f"lr: expected a positive learning rate, got {lr}")
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum: expected 0 <= momentum < 1, got {momentum}")
+        self.params = params
+        self.lr = lr
+        self.momentum = momentum
+        self.velocity = {k: np.zeros_like(v) for k, v in params.items()}
+
+    def step(self, grads: dict[str, np.ndarray]) -> None:
+        if set(grads) != set(self.params):
+            raise ValueError(
+                f"grads: expected the keys {sorted(self.params)}, got {sorted(grads)}"
+            )
+        for k, p in self.params.items():
+            g = grads[k]
+            if g.shape != p.shape:
+                raise ValueError(
+                    f"grads[{k!r}]: expected shape {p.shape}, got shape {g.shape}"
+                )
+            v = self.velocity[k]
+            v *= self.momentum
+            v -= self.lr * g
+            p += v
+
+
+def backprop(model: Sequential, loss: SoftmaxCrossEntropy, x, labels):
+    """The five steps of backpropagation for one mini-batch.
+
+    Returns ``(C, grads)``: the cost and dC/dp for every parameter p of
+    ``model`` (keyed as in :meth:`Sequential.params`).
+    """
+    a = as_float_array(x, "x")              # 1. input: a⁰ = x
+    z_out = model.forward(a)                # 2. feedforward: zˡ, aˡ for l = 1..L
+    cost = loss.forward(z_out, labels)
+    delta = loss.backward()                 # 3. output error δᴸ
+    model.backward(delta)                   # 4. backpropagate δˡ, l = L-1..1,
+    return cost, model.grads()              # 5. and each layer's dC/dw, dC/db
+
+
+def predict(model: Sequential, x, batch_size: int = 256) -> np.ndarray:
+    """The predicted class (argmax of the logits) of every image in ``x``."""
+    x = as_float_array(x, "x")
+    out = [np.argmax(model.forward(x[i:i + batch_size]), axis=1)
+           for i in range(0, len(x), batch_size)]
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def accuracy(model: Sequential, x, labels) -> float:
+    """The fraction of ``x`` that ``model`` classifies as ``labels``."""
+    labels = np.asarray(labels)
+    if len(labels) != len(x):
+        raise ValueError(
+            f"labels: expected {len(x)} labels for x of shape {np.shape(x)}, got "
+            f"shape {labels.shape}"
+        )
+    return float(np.mean(predict(model, x) == labels))
+
+
+def fit(model: Sequential, x, labels, *, epochs: int = 10, batch_size: int = 32,
+        lr: float = 0.1, momentum: float = 0.9, lr_decay: float = 1.0, seed=0,
+        x_test=None, labels_test=None) -> dict[str, list[float]]:
+    """Train ``model`` with mini-batch SGD on softmax cross-entropy.
+
+    Each epoch visits the training set once in an order drawn from
+    ``np.random.default_rng(seed)``; after each epoch the learning rate is
+    multiplied by ``lr_decay``.
+
+    Returns
+    -------
+    dict
+        ``"loss"``: the mean training cost of each epoch; ``"train_acc"`` and,
+        when test data are given, ``"test_acc"``: accuracies after each epoch.
+    """
+    x = as_float_array(x, "x")
+    labels = np.asarray(labels)
+    if len(labels) != len(x):
+        raise ValueError(
+            f"labels: expected {len(x)} labels for x of shape {x.shape}, got shape "
+            f"{labels.shape}"
+        )
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(
+            f"epochs and batch_size: expected values >= 1, got {epochs}, {batch_size}"
+        )
+    if not 0.0 < lr_decay <= 1.0:
+        raise ValueError(f"lr_decay: expected 0 < lr_decay <= 1, got {lr_decay}")
+    rng = _rng(seed)
+    loss = SoftmaxCrossEntropy()
+    opt = SGD(model.params(), lr=lr, momentum=momentum)
+    history: dict[str, list[float]] = {"loss": [], "train_acc": []}
+    if x_test is not None:
+        history["test_acc"] = []
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        total = 0.0
+        for start in range(0, len(x), batch_size):
+            idx = order[start:start + batch_size]
+            cost, grads = backprop(model, loss, x[idx], labels[idx])
+            opt.step(grads)
+            total += cost * len(idx)
+        opt.lr *= lr_decay
+        history["loss"].append(total / len(x))
+        history["train_acc"].append(accuracy(model, x, labels))
+        if x_test is not None:
+            history["test_acc"].append(accuracy(model, x_test, labels_test))
+    return history
