@@ -1,0 +1,167 @@
+"""Helpers that keep a drawing's ``update`` + ``canvas.draw()`` fast.
+
+Matplotlib spends most of a redraw on text (about half a millisecond per
+string on a slow machine), and the book's grids hold dozens of numbers that
+never change. :class:`FrozenBackground` renders every artist that is not
+declared dynamic once into a single image behind the figure, and renders it
+again only when the figure's size or resolution changes (as the animation
+driver does when it embeds frames at a lower dpi). Each redraw then costs the
+background image plus the few artists that really move.
+
+:class:`Outlines` is a pool of rectangles used as cell highlights, and
+:class:`CellCover` hides the cells of a grid that are not computed yet, in a
+single image artist, so neither needs one artist per cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+
+def _leaves(fig: Figure) -> list[Artist]:
+    out: list[Artist] = []
+    for child in fig.get_children():
+        if isinstance(child, Axes):
+            out.extend(child.get_children())
+            out.append(child.patch)
+        elif child is not fig.patch:
+            out.append(child)
+    return out
+
+
+class _Pixels(Artist):
+    """An RGBA array drawn 1:1 at the figure's lower left corner (no resampling)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pixels = np.zeros((1, 1, 4), dtype=np.uint8)
+        self.set_zorder(-10)
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        # Agg's draw_image counts rows from the bottom
+        renderer.draw_image(gc, 0, 0, self.pixels)
+        gc.restore()
+        self.stale = False
+
+
+class FrozenBackground:
+    """Draw the static artists of ``fig`` once, as one image.
+
+    Parameters
+    ----------
+    fig : Figure
+    dynamic : iterable of Artist
+        The artists that ``update`` changes; everything else in the figure is
+        frozen into the background image.
+
+    Call :meth:`ensure` at the start of every ``update``: it re-renders the
+    background only when the figure's dpi or size changed since last time.
+    """
+
+    def __init__(self, fig: Figure, dynamic):
+        self.fig = fig
+        self.dynamic = list(dynamic)
+        dyn = {id(a) for a in self.dynamic}
+        self.static = [a for a in _leaves(fig) if id(a) not in dyn and a.get_visible()]
+        self.image = _Pixels()
+        self.image.set_visible(False)
+        fig.add_artist(self.image)
+        self._key = None
+
+    def ensure(self) -> None:
+        key = (float(self.fig.dpi), tuple(np.round(self.fig.get_size_inches(), 6)))
+        if key == self._key:
+            return
+        shown = [a.get_visible() for a in self.dynamic]
+        for a in self.dynamic:
+            a.set_visible(False)
+        for a in self.static:
+            a.set_visible(True)
+        self.image.set_visible(False)
+        # a private render: nobody listening for draws needs to hear of it
+        with self.fig.canvas.callbacks.blocked(signal="draw_event"):
+            self.fig.canvas.draw()
+        background = np.asarray(self.fig.canvas.buffer_rgba()).copy()
+        for a in self.static:
+            a.set_visible(False)
+        for a, vis in zip(self.dynamic, shown, strict=True):
+            a.set_visible(vis)
+        # Agg's draw_image counts rows from the bottom
+        self.image.pixels = np.ascontiguousarray(background[::-1])
+        self.image.set_visible(True)
+        self._key = key
+
+
+class Outlines:
+    """A pool of ``n`` cell outlines on ``ax``, moved by :meth:`show`."""
+
+    def __init__(self, ax: Axes, n: int, color, width: float = 3.0,
+                 linestyle="-", zorder: float = 5):
+        self.rects = []
+        for _ in range(n):
+            r = Rectangle((0, 0), 1, 1, fill=False, edgecolor=color, linewidth=width,
+                          linestyle=linestyle, zorder=zorder, visible=False)
+            ax.add_patch(r)
+            self.rects.append(r)
+
+    @property
+    def artists(self) -> list[Rectangle]:
+        return list(self.rects)
+
+    def show(self, cells, origin=(0.0, 0.0)) -> None:
+        """Outline the cells ``[(row, col), ...]`` of a grid whose cell (0, 0)
+        is drawn at ``origin`` (x, y); hide the outlines left over."""
+        cells = list(cells)
+        if len(cells) > len(self.rects):
+            raise ValueError(
+                f"cells: expected at most {len(self.rects)} cells, got {len(cells)}"
+            )
+        x0, y0 = origin
+        for k, r in enumerate(self.rects):
+            if k < len(cells):
+                row, col = cells[k]
+                r.set_xy((x0 + col - 0.5, y0 + row - 0.5))
+                r.set_visible(True)
+            else:
+                r.set_visible(False)
+
+
+class CellCover:
+    """White covers over chosen cells of an (H, W) grid, in one image artist.
+
+    A thin transparent rim is left round each covered cell, so the grid lines
+    stay visible.
+    """
+
+    RES = 12  # image pixels per cell
+
+    def __init__(self, ax: Axes, shape, origin=(0.0, 0.0), zorder: float = 4.5):
+        h, w = shape
+        x0, y0 = origin
+        self.shape = (h, w)
+        cell = np.zeros((self.RES, self.RES), dtype=bool)
+        cell[1:-1, 1:-1] = True
+        self._cell = cell
+        self.image = ax.imshow(
+            np.zeros((h * self.RES, w * self.RES, 4)),
+            extent=(x0 - 0.5, x0 + w - 0.5, y0 + h - 0.5, y0 - 0.5),
+            interpolation="nearest", zorder=zorder)
+
+    def cover(self, mask) -> None:
+        """Cover the cells where ``mask`` (shape (H, W), bool) is true."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != self.shape:
+            raise ValueError(
+                f"mask: expected shape {self.shape}, got shape {mask.shape}"
+            )
+        alpha = np.kron(mask, self._cell).astype(np.float64)
+        rgba = np.ones(alpha.shape + (4,))
+        rgba[..., 3] = alpha
+        self.image.set_data(rgba)

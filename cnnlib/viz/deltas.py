@@ -1,0 +1,213 @@
+"""Chapter 4: how the deltas of layer l+1 flow back to layer l.
+
+:func:`delta_sources` answers the counting-on-fingers question: which deltas of
+layer l+1 does position (p, q) of layer l feed, and through which weight.
+:class:`DeltaPropagation` draws the answer as the full cross-correlation of
+the zero-padded delta map with the rotated kernel, one position at a time.
+
+The forward pass is a cross-correlation, z^{l+1} = a^l ⋆ w^{l+1} + b^{l+1}
+(as in :func:`cnnlib.conv2d_forward`), so
+
+    δ^l[p, q] = σ′(z^l[p, q]) · Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} δ^{l+1}[p-i, q-j] w[i, j]
+
+with the out-of-range deltas read as zeros: equation (4.6) of the book.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines
+from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.grid import GridArtist
+from cnnlib.viz.pathtext import PathText
+from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+
+__all__ = [
+    "DeltaPropagation",
+    "backprop_sum",
+    "delta_sources",
+    "full_correlate_rot180",
+]
+
+#: The kernel of the chapter's running example: distinct numbers, so a reader
+#: can see where each one lands after the rotation.
+EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
+#: The deltas of layer l+1 in the running example (small integers).
+EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
+
+
+def delta_sources(p: int, q: int, kernel_shape, delta_shape):
+    """Who receives what from position (p, q) of layer l.
+
+    In the forward pass z^{l+1}[x, y] = Σ_i Σ_j a^l[x+i, y+j] w[i, j], so the
+    activation a^l[p, q] reaches the output (x, y) = (p − i, q − j) through
+    weight w[i, j], for every (i, j) with 0 <= p − i <= OH − 1 and
+    0 <= q − j <= OW − 1.
+
+    Parameters
+    ----------
+    p, q : int
+        Row and column in layer l, 0 <= p <= OH + KH − 2, 0 <= q <= OW + KW − 2.
+    kernel_shape : (KH, KW)
+    delta_shape : (OH, OW)
+        Shape of the delta map of layer l+1.
+
+    Returns
+    -------
+    list of (x, y, i, j)
+        In the order of the kernel index (i, j), row by row.
+    """
+    kh, kw = kernel_shape
+    oh, ow = delta_shape
+    h, w = oh + kh - 1, ow + kw - 1
+    if not (0 <= p < h and 0 <= q < w):
+        raise ValueError(
+            f"(p, q): expected 0 <= p < {h} and 0 <= q < {w} for a layer of shape "
+            f"({h}, {w}), got ({p}, {q})"
+        )
+    return [(p - i, q - j, i, j) for i in range(kh) for j in range(kw)
+            if 0 <= p - i < oh and 0 <= q - j < ow]
+
+
+def backprop_sum(delta, w, p: int, q: int) -> float:
+    """Σ over :func:`delta_sources` of δ^{l+1}[x, y] · w[i, j]: the delta of
+    layer l at (p, q) before the factor σ′(z^l[p, q])."""
+    delta = np.asarray(delta, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    return float(sum(delta[x, y] * w[i, j]
+                     for x, y, i, j in delta_sources(p, q, w.shape, delta.shape)))
+
+
+def full_correlate_rot180(delta, w) -> np.ndarray:
+    """Slide rot180(w) over δ padded with KH−1 and KW−1 zeros: the loops of (4.7).
+
+    ``out[p, q] = Σ_{u=0}^{KH-1} Σ_{v=0}^{KW-1} D[p+u, q+v] · w[KH-1-u, KW-1-v]``
+    where D is the padded delta map; p runs over 0..OH+KH−2, q over 0..OW+KW−2.
+    """
+    delta = np.asarray(delta, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    kh, kw = w.shape
+    padded = np.pad(delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    r = w[::-1, ::-1]
+    out = np.zeros((delta.shape[0] + kh - 1, delta.shape[1] + kw - 1))
+    for p in range(out.shape[0]):
+        for q in range(out.shape[1]):
+            out[p, q] = np.sum(padded[p:p + kh, q:q + kw] * r)
+    return out
+
+
+def _num(v: float) -> str:
+    text = f"{v:g}"
+    return f"({text})" if v < 0 else text
+
+
+class DeltaPropagation(Drawing):
+    """Pick a position (p, q) of layer l; see the deltas of layer l+1 that reach it.
+
+    Left: δ^{l+1} padded with zeros (hatched cells are padding), with the
+    rotated kernel laid on it at (p, q); the small number in each cell of the
+    window is the weight that delta passes through. Middle: the kernel as
+    stored and rotated, the weights in use outlined. Right: the full
+    correlation filled in up to (p, q), the current sum written out below.
+    """
+
+    def __init__(self, delta=None, w=None, dpi: int = 80):
+        self.delta = EXAMPLE_DELTA.copy() if delta is None else np.asarray(
+            delta, dtype=np.float64)
+        self.w = EXAMPLE_KERNEL.copy() if w is None else np.asarray(w, dtype=np.float64)
+        kh, kw = self.w.shape
+        oh, ow = self.delta.shape
+        self.result = full_correlate_rot180(self.delta, self.w)
+        h, wd = self.result.shape
+        self.params = (Param("p", "Row p of layer l", 0, h - 1),
+                       Param("q", "Column q of layer l", 0, wd - 1))
+        self.alt = (
+            f"The {oh}x{ow} delta map of layer l+1, padded with zeros to "
+            f"{oh + 2 * (kh - 1)}x{ow + 2 * (kw - 1)}, with the {kh}x{kw} kernel "
+            f"rotated by 180 degrees laid on it at the chosen position (p, q). Each "
+            "covered delta is multiplied by the weight written beside it; the sum of "
+            "those products is the delta of layer l at (p, q), before the factor "
+            "sigma prime. The result map fills in position by position."
+        )
+        padded = np.pad(self.delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+        ph, pw = padded.shape
+        x_w = pw + 1.2                 # column where the kernel grids start
+        x_r = x_w + kw + 1.4           # column where the result starts
+        width = x_r + wd + 0.3
+        height = ph + 2.6
+        self.fig = new_figure(0.46 * (width + 1), 0.46 * (height + 1.2), dpi=dpi)
+        ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
+        self.ax = ax
+        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="{:g}",
+                                      title="δˡ⁺¹ padded with zeros")
+        self._is_pad = np.ones_like(padded, dtype=bool)
+        self._is_pad[kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow] = False
+        for (r, c), pad in np.ndenumerate(self._is_pad):
+            if pad:
+                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="none",
+                                       edgecolor=ROLE["muted"], hatch="///",
+                                       linewidth=0, zorder=1.5))
+                self.padded_grid.texts[r, c].set_color("#777777")
+        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}",
+                                 origin=(x_w, 0.0), title="wˡ⁺¹ (stored)")
+        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}",
+                                 origin=(x_w, kh + 1.6), title="rot180(wˡ⁺¹)")
+        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="{:g}",
+                                   origin=(x_r, 0.0),
+                                   title="Σ δˡ⁺¹·w (then ⊙ σ′)")
+        # the window of the rotated kernel and its weight labels
+        self.window = Rectangle((-0.5, -0.5), kw, kh, facecolor="none",
+                                edgecolor=ROLE["highlight"], linewidth=3.2,
+                                linestyle="--", zorder=5)
+        ax.add_patch(self.window)
+        self.wlabels = np.empty((kh, kw), dtype=object)
+        rw = self.w[::-1, ::-1]
+        for u in range(kh):
+            for v in range(kw):
+                self.wlabels[u, v] = PathText(
+                    ax, 0, 0, f"×{rw[u, v]:g}", ha="right", va="bottom", size=7,
+                    color=OKABE_ITO["blue"], weight="bold", zorder=6)
+        self.lines = [ax.text(-0.5, ph + 0.3, "", ha="left", va="top", fontsize=9),
+                      PathText(ax, -0.5, ph + 1.1, "", ha="left", va="top", size=9)]
+        self.lines[0].set_text(
+            f"At (p, q):  Σᵢ Σⱼ δˡ⁺¹[p−i, q−j] · w[i, j],  i = 0..{kh - 1}, "
+            f"j = 0..{kw - 1}  (deltas out of range are 0)")
+        n = kh * kw
+        self.used_w = Outlines(ax, n, ROLE["weight"])
+        self.used_r = Outlines(ax, n, ROLE["weight"])
+        self.reached = Outlines(ax, n, ROLE["delta"], width=2.4)
+        self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
+        self.cover = CellCover(ax, (h, wd), origin=(x_r, 0.0))
+        self._x_w, self._x_r = x_w, x_r
+        ax.set_xlim(-0.8, width)
+        ax.set_ylim(height - 0.2, -1.8)
+        self._shape = (h, wd)
+        self._bg = FrozenBackground(self.fig, [
+            self.window, *(t.patch for t in self.wlabels.ravel()), self.lines[1].patch,
+            *self.used_w.artists,
+            *self.used_r.artists, *self.reached.artists, *self.current.artists,
+            self.cover.image])
+        self.update(**self.defaults())
+
+    def _update(self, p, q):
+        self._bg.ensure()
+        kh, kw = self.w.shape
+        h, wd = self._shape
+        self.window.set_xy((q - 0.5, p - 0.5))
+        for u in range(kh):
+            for v in range(kw):
+                self.wlabels[u, v].set_position((q + v + 0.45, p + u + 0.47))
+        sources = delta_sources(p, q, self.w.shape, self.delta.shape)
+        self.used_w.show([(i, j) for _, _, i, j in sources], origin=(self._x_w, 0.0))
+        self.used_r.show([(kh - 1 - i, kw - 1 - j) for _, _, i, j in sources],
+                         origin=(self._x_w, kh + 1.6))
+        self.reached.show([(x + kh - 1, y + kw - 1) for x, y, _, _ in sources])
+        self.current.show([(p, q)], origin=(self._x_r, 0.0))
+        done = np.arange(h * wd).reshape(h, wd) <= p * wd + q
+        self.cover.cover(~done)
+        values = [f"{_num(self.delta[x, y])}·{self.w[i, j]:g}"
+                  for x, y, i, j in sources]
+        total = backprop_sum(self.delta, self.w, p, q)
+        self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {total:g}")

@@ -1,0 +1,158 @@
+"""Chapter 5: the gradient of one shared weight.
+
+Weight w^l[a, b] is used at every output position (x, y), always on the
+activation a^{l-1}[x+a, y+b]. Its gradient therefore adds up one product per
+position:
+
+    ∂C/∂w^l[a, b] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+a, y+b],
+
+the valid cross-correlation of the activations with the delta map (5.1).
+:func:`weight_gradient_pairs` lists the pairs, :class:`WeightGradient` draws
+them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines
+from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.grid import GridArtist
+from cnnlib.viz.pathtext import PathText
+from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+
+__all__ = ["WeightGradient", "weight_gradient", "weight_gradient_pairs"]
+
+#: Activations of layer l-1 in the chapter's running example (small integers).
+EXAMPLE_ACTIVATIONS = np.array([
+    [1.0, 0.0, 2.0, 1.0, 0.0],
+    [0.0, 3.0, 1.0, 2.0, 1.0],
+    [2.0, 1.0, 0.0, 1.0, 3.0],
+    [1.0, 2.0, 3.0, 0.0, 1.0],
+    [0.0, 1.0, 1.0, 2.0, 2.0],
+])
+#: Deltas of layer l in the running example.
+EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
+
+
+def weight_gradient_pairs(a: int, b: int, act_shape, delta_shape):
+    """The (activation, delta) index pairs whose products add up to dC/dw[a, b].
+
+    Returns
+    -------
+    list of ((x + a, y + b), (x, y))
+        One pair per output position (x, y), x = 0..OH−1, y = 0..OW−1, row by row.
+    """
+    h, w = act_shape
+    oh, ow = delta_shape
+    kh, kw = h - oh + 1, w - ow + 1
+    if kh < 1 or kw < 1:
+        raise ValueError(
+            f"delta_shape: expected at most act_shape = {tuple(act_shape)}, got "
+            f"{tuple(delta_shape)}"
+        )
+    if not (0 <= a < kh and 0 <= b < kw):
+        raise ValueError(
+            f"(a, b): expected 0 <= a < {kh} and 0 <= b < {kw} for a kernel of "
+            f"shape ({kh}, {kw}), got ({a}, {b})"
+        )
+    return [((x + a, y + b), (x, y)) for x in range(oh) for y in range(ow)]
+
+
+def weight_gradient(act, delta) -> np.ndarray:
+    """dC/dw for one channel, by the loops of (5.1): shape (H−OH+1, W−OW+1)."""
+    act = np.asarray(act, dtype=np.float64)
+    delta = np.asarray(delta, dtype=np.float64)
+    kh, kw = act.shape[0] - delta.shape[0] + 1, act.shape[1] - delta.shape[1] + 1
+    out = np.zeros((kh, kw))
+    for a in range(kh):
+        for b in range(kw):
+            out[a, b] = sum(act[p] * delta[d] for p, d in
+                            weight_gradient_pairs(a, b, act.shape, delta.shape))
+    return out
+
+
+def _num(v: float) -> str:
+    text = f"{v:g}"
+    return f"({text})" if v < 0 else text
+
+
+class WeightGradient(Drawing):
+    """Pick a weight (a, b); see the activation–delta pairs behind its gradient.
+
+    Left: the activations of layer l−1 with the window of the activations
+    that w[a, b] touched (dashed); the small number in each of its cells is
+    the delta that activation is paired with. Middle: the deltas of layer l,
+    every one of them used. Right: dC/dw filled in up to (a, b), the current
+    sum written out below.
+    """
+
+    def __init__(self, act=None, delta=None, dpi: int = 80):
+        self.act = (EXAMPLE_ACTIVATIONS.copy() if act is None
+                    else np.asarray(act, dtype=np.float64))
+        self.delta = (EXAMPLE_DELTA.copy() if delta is None
+                      else np.asarray(delta, dtype=np.float64))
+        self.dw = weight_gradient(self.act, self.delta)
+        kh, kw = self.dw.shape
+        oh, ow = self.delta.shape
+        h, w = self.act.shape
+        self.params = (Param("a", "Kernel row a", 0, kh - 1),
+                       Param("b", "Kernel column b", 0, kw - 1))
+        self.alt = (
+            f"The {h}x{w} activations of layer l-1, the {oh}x{ow} deltas of layer l "
+            f"and the {kh}x{kw} weight gradient. For the chosen weight (a, b) a "
+            f"dashed {oh}x{ow} window marks the activations at (x+a, y+b); each is "
+            "paired with the delta at (x, y), written in its corner, and the sum "
+            "of the products is the gradient of that weight."
+        )
+        x_d = w + 1.4
+        x_g = x_d + ow + 1.6
+        width = x_g + kw + 0.4
+        height = max(h, oh) + 2.6
+        self.fig = new_figure(0.5 * (width + 1.2), 0.5 * (height + 1.4), dpi=dpi)
+        ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
+        self.ax = ax
+        GridArtist(ax, self.act, cmap=None, fmt="{:g}", title="aˡ⁻¹ (activations)")
+        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", origin=(x_d, 0.0),
+                   title="δˡ (deltas)")
+        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", origin=(x_g, 0.0),
+                                 title="∂C/∂wˡ")
+        ax.add_patch(Rectangle((x_d - 0.5, -0.5), ow, oh, fill=False,
+                               edgecolor=ROLE["delta"], linewidth=2.4, zorder=4))
+        self.window = Rectangle((-0.5, -0.5), ow, oh, fill=False,
+                                edgecolor=ROLE["highlight"], linewidth=3.0,
+                                linestyle="--", zorder=5)
+        ax.add_patch(self.window)
+        self.dlabels = np.empty((oh, ow), dtype=object)
+        for (x, y), d in np.ndenumerate(self.delta):
+            self.dlabels[x, y] = PathText(ax, 0, 0, f"×{d:g}", ha="right", va="bottom",
+                                          size=7, weight="bold", zorder=6,
+                                          color=OKABE_ITO["vermillion"])
+        self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
+        self.cover = CellCover(ax, (kh, kw), origin=(x_g, 0.0))
+        top = max(h, oh) + 0.2
+        ax.text(-0.5, top, f"∂C/∂w[a, b] = Σₓ Σᵧ δˡ[x, y] · aˡ⁻¹[x+a, y+b],  "
+                f"x = 0..{oh - 1},  y = 0..{ow - 1}", ha="left", va="top", fontsize=9)
+        self.sum_text = PathText(ax, -0.5, top + 0.85, "", ha="left", va="top", size=9)
+        ax.set_xlim(-0.9, width)
+        ax.set_ylim(height, -1.9)
+        self._x_g = x_g
+        self._bg = FrozenBackground(self.fig, [
+            self.window, *(t.patch for t in self.dlabels.ravel()),
+            *self.current.artists, self.cover.image, self.sum_text.patch])
+        self.update(**self.defaults())
+
+    def _update(self, a, b):
+        self._bg.ensure()
+        kh, kw = self.dw.shape
+        self.window.set_xy((b - 0.5, a - 0.5))
+        for (x, y), label in np.ndenumerate(self.dlabels):
+            label.set_position((b + y + 0.46, a + x + 0.47))
+        self.current.show([(a, b)], origin=(self._x_g, 0.0))
+        done = np.arange(kh * kw).reshape(kh, kw) <= a * kw + b
+        self.cover.cover(~done)
+        pairs = weight_gradient_pairs(a, b, self.act.shape, self.delta.shape)
+        terms = [f"{_num(self.delta[d])}·{self.act[p]:g}" for p, d in pairs]
+        self.sum_text.set_text(f"({a},{b}):  " + " + ".join(terms)
+                               + f" = {self.dw[a, b]:g}")
