@@ -81,7 +81,7 @@ class Drawing:
     """
 
     params: tuple[Param, ...] = ()
-    #: Alt text: what the figure shows, for readers who cannot see it.
+    #: What the figure shows, in words, for readers who cannot see it (alt text).
     alt: str = ""
     fig: Figure
 

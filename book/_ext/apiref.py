@@ -1,0 +1,249 @@
+"""Adjustments that let the API reference page (book/api.md) build clean with
+``-W -n`` from docstrings written for readers of the source.
+
+* ``cnnlib`` returns caches as ``NamedTuple`` classes whose docstrings list the
+  fields under "Attributes". autodoc would document every field a second time,
+  as "Alias for field number N"; those entries are skipped.
+* Docstrings set formulas apart as indented blocks, written to be read in a
+  terminal. In reStructuredText that is a block quote (and a formula with a
+  continuation line becomes a definition list), so such a block is made a
+  plain-text code block: monospace, laid out as in the source.
+* Docstrings write absolute values and norms as ``|x|``, which reStructuredText
+  reads as a substitution reference (an error). A bar outside literal text,
+  roles and literal blocks is escaped, so it shows as written.
+* Docstrings refer to re-exported names (``cnnlib.conv2d_forward``,
+  ``cnnlib.viz.Drawing``). autodoc documents each object once, under the module
+  that defines it; a reference to a re-export is resolved to that entry.
+* NumPy, SciPy, matplotlib, ipywidgets and PyTorch are named in docstrings but
+  not documented here (there is no intersphinx: the build downloads nothing),
+  so references into them are not reported as missing.
+
+Two directives keep the page in step with the package without hand-kept lists:
+
+``.. toplevel-summary:: cnnlib``
+    an autosummary table of every name in ``cnnlib.__all__``, grouped by the
+    module that defines it;
+``.. automodules:: cnnlib.viz``
+    ``automodule`` with ``:members:`` for every public submodule, optionally
+    restricted with ``:include:`` (glob patterns) and ``:exclude:`` (names).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import pkgutil
+import re
+import sys
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+#: Packages whose objects docstrings mention but this book does not document.
+EXTERNAL = ("numpy", "scipy", "matplotlib", "ipywidgets", "IPython", "torch",
+            "sklearn", "PIL")
+
+_LITERAL_DIRECTIVE = re.compile(r"\s*\.\. (code-block|code|sourcecode|math)::")
+_CODE_SPAN = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]*`|`[^`]*`_?_?)")
+
+
+def skip_namedtuple_aliases(app, what, name, obj, skip, options):
+    doc = getattr(obj, "__doc__", None) or ""
+    if doc.startswith("Alias for field number"):
+        return True
+    return None
+
+
+def escape_bars(line: str) -> str:
+    """Escape ``|`` outside literal text and roles in one line of rST."""
+    parts = _CODE_SPAN.split(line)
+    for i in range(0, len(parts), 2):  # even parts lie outside code spans
+        parts[i] = re.sub(r"(?<!\\)\|", r"\\|", parts[i])
+    return "".join(parts)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def escape_docstring_bars(lines: list[str]) -> list[str]:
+    """Escape bars in a docstring's lines, leaving literal blocks as they are."""
+    out, literal_indent = [], None
+    for line in lines:
+        if literal_indent is not None:
+            if not line.strip() or _indent(line) > literal_indent:
+                out.append(line)
+                continue
+            literal_indent = None
+        out.append(escape_bars(line))
+        if line.rstrip().endswith("::") or _LITERAL_DIRECTIVE.match(line):
+            literal_indent = _indent(line)
+    return out
+
+
+def literal_formula_blocks(lines: list[str]) -> list[str]:
+    """Make every indented block that follows a blank line a text code block.
+
+    A block counts when it is indented deeper than the last non-blank line
+    before it, and that line neither opens a literal block (``::``) nor is a
+    directive. Descriptions under numpydoc parameters follow their name
+    without a blank line, so they are left alone.
+    """
+    out: list[str] = []
+    prev = None  # the last non-blank line so far
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        starts_block = (
+            line.strip() and prev is not None and out and not out[-1].strip()
+            and _indent(line) > _indent(prev)
+            and not prev.rstrip().endswith("::")
+            and not prev.lstrip().startswith(".. ")
+        )
+        if starts_block:
+            out[-1:] = ["", " " * _indent(prev) + ".. code-block:: text", ""]
+            block_indent = _indent(line)
+            while i < len(lines) and (not lines[i].strip()
+                                      or _indent(lines[i]) >= block_indent):
+                out.append(lines[i])
+                i += 1
+            while out and not out[-1].strip() and i < len(lines):
+                out.pop()  # keep one blank line before what follows
+            out.append("")
+            prev = " " * block_indent + "::"
+            continue
+        out.append(line)
+        if line.strip():
+            prev = line
+        i += 1
+    return out
+
+
+def process_docstring(app, what, name, obj, options, lines):
+    lines[:] = escape_docstring_bars(literal_formula_blocks(lines))
+
+
+def resolve_reexport(app: Sphinx, env, node, contnode):
+    """Resolve ``cnnlib.name`` to the entry of the module that defines it."""
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "")
+    if not target.startswith("cnnlib."):
+        # a name relative to the current module, e.g. Drawing in cnnlib.viz
+        module = node.get("py:module") or ""
+        if not module.startswith("cnnlib"):
+            return None
+        target = f"{module}.{target}"
+    head, _, attr = target.rpartition(".")
+    obj, rest = None, []
+    while head and obj is None:  # import the longest importable prefix
+        try:
+            obj = importlib.import_module(head)
+        except ImportError:
+            head, _, part = head.rpartition(".")
+            rest.insert(0, part)
+    if obj is None:
+        return None
+    for part in [*rest, attr]:
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not module or not qualname or f"{module}.{qualname}" == target:
+        return None
+    domain = env.get_domain("py")
+    new = node.deepcopy()
+    new["reftarget"] = f"{module}.{qualname}"
+    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"],
+                               new["reftarget"], new, contnode)
+
+
+def ignore_external(app: Sphinx, env, node, contnode):
+    """Accept references into undocumented third-party packages as plain text."""
+    target = node.get("reftarget", "")
+    if node.get("refdomain") == "py" and target.split(".")[0] in EXTERNAL:
+        return contnode if isinstance(contnode, nodes.Node) else None
+    return None
+
+
+def _defining_module(package: str, name: str, obj) -> str:
+    """The module of ``package`` that defines ``obj`` (exported as ``name``)."""
+    module = getattr(obj, "__module__", None)
+    if isinstance(module, str) and module.startswith(package + "."):
+        return module
+    for modname, mod in sorted(sys.modules.items()):  # plain data, e.g. a dict
+        if (modname.startswith(package + ".") and mod is not None
+                and name in getattr(mod, "__all__", ())
+                and getattr(mod, name, None) is obj):
+            return modname
+    raise ValueError(f"{package}.{name}: cannot tell which module defines it")
+
+
+def _public_submodules(package: str) -> list[str]:
+    pkg = importlib.import_module(package)
+    return sorted(info.name for info in pkgutil.iter_modules(pkg.__path__)
+                  if not info.name.startswith("_"))
+
+
+class _RstDirective(SphinxDirective):
+    def _parse(self, lines: list[str]) -> list[nodes.Node]:
+        node = nodes.container()
+        source = self.get_source_info()[0]
+        self.state.nested_parse(StringList(lines, source=source), self.content_offset,
+                                node)
+        return node.children
+
+
+class ToplevelSummary(_RstDirective):
+    """Autosummary tables of a package's ``__all__``, one per defining module."""
+
+    required_arguments = 1
+
+    def run(self):
+        package = self.arguments[0]
+        pkg = importlib.import_module(package)
+        groups: dict[str, list[str]] = {}
+        for name in pkg.__all__:
+            if name.startswith("__"):
+                continue
+            module = _defining_module(package, name, getattr(pkg, name))
+            groups.setdefault(module, []).append(name)
+        lines = []
+        for module, names in groups.items():
+            lines += [f".. currentmodule:: {module}", "", ".. autosummary::",
+                      "   :nosignatures:", ""]
+            lines += [f"   {name}" for name in names] + [""]
+        return self._parse(lines)
+
+
+class AutoModules(_RstDirective):
+    """``automodule :members:`` for every public submodule of a package."""
+
+    required_arguments = 1
+    option_spec = {"include": directives.unchanged, "exclude": directives.unchanged}
+
+    def run(self):
+        package = self.arguments[0]
+        include = (self.options.get("include") or "*").split()
+        exclude = set((self.options.get("exclude") or "").split())
+        lines = []
+        for name in _public_submodules(package):
+            if name in exclude or not any(fnmatch.fnmatch(name, p) for p in include):
+                continue
+            lines += [f".. automodule:: {package}.{name}", "   :members:", ""]
+        return self._parse(lines)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("toplevel-summary", ToplevelSummary)
+    app.add_directive("automodules", AutoModules)
+    app.connect("autodoc-skip-member", skip_namedtuple_aliases)
+    # before napoleon (priority 500) turns numpydoc sections into rST
+    app.connect("autodoc-process-docstring", process_docstring, priority=400)
+    app.connect("missing-reference", resolve_reexport)
+    app.connect("missing-reference", ignore_external, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
