@@ -21,6 +21,7 @@ Two implementations share one contract and one cache type:
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -229,9 +230,9 @@ def conv2d_output_shape(in_hw, kernel_hw, stride=1, padding=0, dilation=1):
 
     Parameters
     ----------
-    in_hw : tuple of int
+    in_hw : int or tuple of int
         ``(H, W)`` of the input.
-    kernel_hw : tuple of int
+    kernel_hw : int or tuple of int
         ``(KH, KW)`` of the kernel.
     stride, padding, dilation : int or tuple of int
 
@@ -245,8 +246,8 @@ def conv2d_output_shape(in_hw, kernel_hw, stride=1, padding=0, dilation=1):
     ValueError
         If the dilated kernel is larger than the padded input (``OH < 1``).
     """
-    h, w = as_pair(tuple(in_hw), "in_hw", 1)
-    kh, kw = as_pair(tuple(kernel_hw), "kernel_hw", 1)
+    h, w = as_pair(in_hw, "in_hw", 1)
+    kh, kw = as_pair(kernel_hw, "kernel_hw", 1)
     s = as_pair(stride, "stride", 1)
     p = as_pair(padding, "padding", 0)
     d = as_pair(dilation, "dilation", 1)
@@ -313,10 +314,14 @@ def _check_dy(dy, cache):
 
 
 def _pad(x, padding):
+    """``x`` (N, C, H, W) with ``p`` zeros added on each side of H and W."""
     ph, pw = padding
     if ph == 0 and pw == 0:
         return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    n, c, h, w = x.shape
+    xpad = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
+    xpad[:, :, ph : ph + h, pw : pw + w] = x
+    return xpad
 
 
 # --------------------------------------------------------------------------------------
@@ -472,44 +477,44 @@ def _im2col(xpad, kernel_hw, out_hw, stride, dilation):
     return np.ascontiguousarray(view).reshape(c * kh * kw, n * oh * ow)
 
 
-def _col2im(dcols, padded_shape, kernel_hw, out_hw, stride, dilation):
+def _col2im(dcols, x_shape, kernel_hw, out_hw, stride, padding, dilation):
     """Adjoint of :func:`_im2col`: add each column entry back to its pixel.
 
-    Loops over the KH*KW kernel offsets only; for a fixed offset (i, j) the
-    pixels ``x*s + i*d`` for x = 0..OH-1 are distinct, so one strided slice
-    takes all of them at once, with no double counting.
+    ``dx[n, c, x*s + i*d - p, y*s + j*d - p] += dcols[(c, i, j), (n, x, y)]``,
+    skipping the padding. Loops over the KH*KW kernel offsets only; for a fixed
+    offset (i, j) the pixels ``x*s + i*d`` for x = 0..OH-1 are distinct, so one
+    strided slice takes all of them at once, with no double counting. The sums
+    run in a channel-major buffer (C, N, H+2p, W+2p), whose layout matches
+    ``dcols`` (far faster than reading ``dcols`` transposed), and the result is
+    transposed to NCHW once at the end.
     """
-    n, c, _, _ = padded_shape
+    n, c, h, w = x_shape
     kh, kw = kernel_hw
     oh, ow = out_hw
-    (s1, s2), (d1, d2) = stride, dilation
-    dxpad = np.zeros(padded_shape)
+    (s1, s2), (p1, p2), (d1, d2) = stride, padding, dilation
+    acc = np.zeros((c, n, h + 2 * p1, w + 2 * p2))
     d6 = dcols.reshape(c, kh, kw, n, oh, ow)
     for i in range(kh):
         for j in range(kw):
             rows = slice(i * d1, i * d1 + s1 * (oh - 1) + 1, s1)
             cols = slice(j * d2, j * d2 + s2 * (ow - 1) + 1, s2)
-            dxpad[:, :, rows, cols] += d6[:, i, j].transpose(1, 0, 2, 3)
-    return dxpad
+            acc[:, :, rows, cols] += d6[:, i, j]
+    dx = np.empty(x_shape)
+    dx[...] = acc[:, :, p1 : p1 + h, p2 : p2 + w].transpose(1, 0, 2, 3)
+    return dx
 
 
-def _input_gradient(dy, w, x_shape, stride, padding, dilation):
-    """∂C/∂x of a conv layer from ∂C/∂z: ``dcols = w_mat.T @ dy_mat``, then col2im.
+def _as_matrix(dy):
+    """``dy`` (N, F, OH, OW) as the matrix dy_mat (F, N*OH*OW) matching ``cols``."""
+    n, f, oh, ow = dy.shape
+    return dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
 
-    Also the whole of :func:`conv_transpose2d`: a transposed convolution *is*
-    this map.
-    """
-    n, c, h, w_in = x_shape
-    f, _, kh, kw = w.shape
-    _, _, oh, ow = dy.shape
-    dy_mat = dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
-    dcols = w.reshape(f, c * kh * kw).T @ dy_mat
-    ph, pw = padding
-    padded_shape = (n, c, h + 2 * ph, w_in + 2 * pw)
-    dxpad = _col2im(dcols, padded_shape, (kh, kw), (oh, ow), stride, dilation)
-    if ph == 0 and pw == 0:
-        return dxpad
-    return dxpad[:, :, ph : ph + h, pw : pw + w_in].copy()
+
+def _columns_gradient(dy_mat, w):
+    """``dcols = w_mat.T @ dy_mat``: shape (C*KH*KW, N*OH*OW), the gradient of
+    every entry of the im2col matrix. Followed by :func:`_col2im`, this is the
+    input gradient of a conv layer, and the whole of :func:`conv_transpose2d`."""
+    return w.reshape(w.shape[0], -1).T @ dy_mat
 
 
 def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
@@ -592,10 +597,14 @@ def conv2d_backward(dy, cache):
     if cols is None:  # cache from the naive forward
         cols = _im2col(_pad(x, cache.padding), (kh, kw), (oh, ow), cache.stride,
                        cache.dilation)
-    dy_mat = dy.transpose(1, 0, 2, 3).reshape(f, -1)
-    dw = (dy_mat @ cols.T).reshape(w.shape)
-    dx = _input_gradient(dy, w, x.shape, cache.stride, cache.padding, cache.dilation)
-    db = dy.sum(axis=(0, 2, 3)) if cache.has_bias else None
+    dy_mat = _as_matrix(dy)
+    # (cols @ dy_mat.T).T == dy_mat @ cols.T; this order runs faster in OpenBLAS.
+    dw = (cols @ dy_mat.T).T.reshape(w.shape)
+    db = dy_mat.sum(axis=1) if cache.has_bias else None
+    dcols = _columns_gradient(dy_mat, w)
+    del cols, dy_mat  # lower the peak memory of col2im
+    dx = _col2im(dcols, x.shape, (kh, kw), (oh, ow), cache.stride, cache.padding,
+                 cache.dilation)
     return dx, dw, db
 
 
@@ -669,7 +678,10 @@ def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
             f"for x shape {x.shape}, w shape {w.shape})"
         )
     out_shape = (x.shape[0], w.shape[1], *out_hw)
-    return _input_gradient(x, w, out_shape, stride, padding, dilation)
+    # The input gradient of conv2d_forward(out, w) for an upstream gradient x.
+    dcols = _columns_gradient(_as_matrix(x), w)
+    return _col2im(dcols, out_shape, w.shape[2:], x.shape[2:], stride, padding,
+                   dilation)
 
 
 def conv2d_as_dense(w, in_shape, stride=1, padding=0, dilation=1):
@@ -694,9 +706,13 @@ def conv2d_as_dense(w, in_shape, stride=1, padding=0, dilation=1):
     """
     w = as_float_array(w, "w")
     check_ndim(w, 4, "w", "(F, C, KH, KW)")
-    if len(tuple(in_shape)) != 3:
+    in_shape = tuple(in_shape)
+    if len(in_shape) != 3 or not all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
+        for v in in_shape
+    ):
         raise ValueError(
-            f"in_shape: expected 3 values (C, H, W), got {tuple(in_shape)}"
+            f"in_shape: expected 3 positive integers (C, H, W), got {in_shape}"
         )
     c, h, w_in = (int(v) for v in in_shape)
     x_probe = np.empty((0, c, h, w_in))  # no data: only its shape is checked

@@ -119,6 +119,8 @@ def test_conv2d_backward_rejects_a_foreign_cache():
         (lambda: conv2d_as_dense(W, (2, 6, 5)), ValueError,
          ["C=2", "C=3", "(4, 3, 3, 2)"]),
         (lambda: conv2d_as_dense(W, (3, 6)), ValueError, ["in_shape", "(C, H, W)"]),
+        (lambda: conv2d_as_dense(W, (3, 6.5, 5)), ValueError,
+         ["in_shape", "(3, 6.5, 5)"]),
         (lambda: max_pool2d_forward(X[0], 2), ValueError,
          ["x: expected 4 dims (N, C, H, W), got shape (3, 6, 5)"]),
         (lambda: avg_pool2d_forward(X, 7), ValueError,
@@ -132,7 +134,7 @@ def test_conv2d_backward_rejects_a_foreign_cache():
     ids=["unknown mode", "mode None", "a ndim", "k ndim", "valid kernel too wide",
          "valid kernel too tall", "complex a", "rot180 1-d", "output_shape too big",
          "transpose channels", "transpose ndim", "output_padding too big",
-         "transpose crops all", "dense channels", "dense in_shape", "pool ndim",
+         "transpose crops all", "dense channels", "dense in_shape", "dense float size", "pool ndim",
          "pool window too big", "pool stride zero", "pool kernel zero", "pool dy"],
 )
 def test_other_functions_reject_bad_input_with_clear_message(call, error, fragments):
