@@ -83,6 +83,6 @@ __all__ = [
 
 # Other modules append their exports below: one `from cnnlib.X import ...` line and
 # one `__all__ += [...]` line each (keep imports numpy-only).
-from cnnlib.mlp import MLP, Backprop, Forward  # noqa: E402  (chapter 1)
+from cnnlib.mlp import MLP, Backprop, Forward, tiny_example  # noqa: E402  (ch. 1)
 
-__all__ += ["MLP", "Backprop", "Forward"]
+__all__ += ["MLP", "Backprop", "Forward", "tiny_example"]

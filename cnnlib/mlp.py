@@ -31,7 +31,7 @@ import numpy as np
 from cnnlib._validate import as_float_array, check_ndim, check_shape
 from cnnlib.activations import sigmoid, sigmoid_prime
 
-__all__ = ["MLP", "Backprop", "Forward"]
+__all__ = ["MLP", "Backprop", "Forward", "tiny_example"]
 
 
 class Forward(NamedTuple):
@@ -234,3 +234,29 @@ class MLP:
         """The arrays ``[w^1, b^1, ..., w^L, b^L]`` (the network's own, not copies)."""
         return [p for l in range(1, self.L + 1)
                 for p in (self.weights[l], self.biases[l])]
+
+
+def tiny_example() -> tuple[MLP, np.ndarray, np.ndarray]:
+    """The network of chapter 1, small enough to follow by hand.
+
+    Layer sizes (2, 3, 2); the weights are chosen so that two hidden neurons
+    have ``z = 0``, where ``sigma'(0) = 1/4``.
+
+    Returns
+    -------
+    net : MLP
+    x : numpy.ndarray, shape (2,)
+        The input ``a^0``.
+    y : numpy.ndarray, shape (2,)
+        The target.
+    """
+    w1 = np.array([[0.5, -1.0],
+                   [1.0, 0.5],
+                   [-0.5, 1.0]])
+    b1 = np.array([0.0, 0.25, 0.0])
+    w2 = np.array([[1.0, -0.5, 0.5],
+                   [-1.0, 0.5, 1.0]])
+    b2 = np.array([0.0, 0.0])
+    x = np.array([1.0, 0.5])
+    y = np.array([1.0, 0.0])
+    return MLP([None, w1, w2], [None, b1, b2]), x, y

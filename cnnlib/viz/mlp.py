@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle
+from matplotlib.patches import Circle, FancyBboxPatch
 
 from cnnlib.activations import sigmoid_prime
 from cnnlib.mlp import MLP
@@ -20,7 +20,7 @@ from cnnlib.viz.base import Drawing, Param
 from cnnlib.viz.pathtext import PathText
 from cnnlib.viz.style import ROLE, new_figure
 
-__all__ = ["MLPDeltaDrawing", "delta_terms", "delta_equation"]
+__all__ = ["MLPDeltaDrawing", "delta_terms", "delta_equation", "network_figure"]
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -99,22 +99,25 @@ def delta_equation(terms: dict) -> list[str]:
 
 
 class MLPDeltaDrawing(Drawing):
-    """A small MLP with every delta written beside its neuron.
+    """A small MLP with every delta written in its neuron.
 
     Parameters
     ----------
     net : MLP
-        The network (at most 5 neurons a layer reads well).
+        The network (at most 4 neurons a layer, and 2 or 3 layers, read well).
     x, y : array_like
         One example: input of shape (n_0,) and target of shape (n_L,).
     width, height, dpi : float
         Figure size in inches and resolution.
 
     The one parameter, ``neuron``, is a pair ``(l, j)``: any neuron of the
-    layers 1..L.
+    layers 1..L. The chosen neuron gets a thick solid outline; the neurons
+    whose deltas flow into it get thick dashed outlines.
     """
 
-    def __init__(self, net: MLP, x, y, *, width=8.5, height=4.4, dpi=80):
+    BOX_W, BOX_H = 0.8, 0.54  # neuron boxes, in inches
+
+    def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
         self.net = net
         self.x = np.asarray(x, dtype=np.float64)
         self.y = np.asarray(y, dtype=np.float64)
@@ -129,70 +132,77 @@ class MLPDeltaDrawing(Drawing):
                       for l in range(1, L + 1) for j in range(sizes[l])}
         self.alt = (
             f"A network with layer sizes {', '.join(map(str, sizes))} drawn as "
-            "columns of circles, each neuron labelled with its delta. The chosen "
-            "neuron is outlined; the connections that carry deltas back into it "
-            "are drawn thick and labelled with weight times delta, and a panel "
-            "writes out its delta as the weighted sum of the next layer's deltas "
-            "times sigma prime (BP2), or, for an output neuron, as (a - y) times "
-            "sigma prime (BP1)."
+            "columns of boxes, each neuron showing its delta, and the cost C on the "
+            "right. The chosen neuron has a thick solid outline; the connections "
+            "that carry deltas back into it are drawn thick and labelled with "
+            "weight times delta, and their neurons have dashed outlines. Below, "
+            "the delta is written out as the weighted sum of the next layer's "
+            "deltas times sigma prime (BP2), or, for an output neuron, as "
+            "(a - y) times sigma prime (BP1)."
         )
         self.fig = fig = new_figure(width, height, dpi=dpi)
-        ax = fig.add_axes((0.0, 0.24, 1.0, 0.76))
+        top_h = height * 0.7
+        ax = fig.add_axes((0.0, 0.3, 1.0, 0.7))
         self.ax = ax
         ax.set_axis_off()
-        gap = 2.6
+        ax.set_xlim(0, width)
+        ax.set_ylim(0, top_h)
+        bw, bh = self.BOX_W, self.BOX_H
         nmax = max(sizes)
-        self.pos = {}
-        for l, n in enumerate(sizes):
-            for j in range(n):
-                self.pos[l, j] = (l * gap, (n - 1) / 2 - j)
-        self.cost_xy = cost_xy = (L * gap + 2.6, 0.0)
-        ax.set_xlim(-1.0, cost_xy[0] + 0.9)
-        ax.set_ylim(-(nmax - 1) / 2 - 0.9, (nmax - 1) / 2 + 0.75)
-        ax.set_aspect("equal")
+        margin = 0.75
+        gap = (width - 2 * margin) / (L + 0.8)
+        row = min(0.85, (top_h - 0.75) / max(nmax, 1))
+        mid = (top_h - 0.45) / 2
+        self.pos = {(l, j): (margin + l * gap, mid + ((n - 1) / 2 - j) * row)
+                    for l, n in enumerate(sizes) for j in range(n)}
+        self.cost_xy = cost_xy = (margin + (L + 0.8) * gap, mid)
         # connections: created once, restyled in _update
         self.edges = {}
         for l in range(1, L + 1):
             for k in range(sizes[l]):
                 for j in range(sizes[l - 1]):
                     (x0, y0), (x1, y1) = self.pos[l - 1, j], self.pos[l, k]
-                    line = Line2D([x0, x1], [y0, y1], color=ROLE["muted"], lw=0.8,
-                                  zorder=1)
+                    line = Line2D([x0 + bw / 2, x1 - bw / 2], [y0, y1],
+                                  color=ROLE["muted"], lw=0.9, zorder=1)
                     ax.add_line(line)
                     self.edges[l, k, j] = line
         self.cost_edges = {}
         for k in range(sizes[L]):
             (x0, y0) = self.pos[L, k]
-            line = Line2D([x0, cost_xy[0]], [y0, cost_xy[1]], color=ROLE["muted"],
-                          lw=0.8, zorder=1)
+            line = Line2D([x0 + bw / 2, cost_xy[0] - 0.27], [y0, cost_xy[1]],
+                          color=ROLE["muted"], lw=0.9, zorder=1)
             ax.add_line(line)
             self.cost_edges[k] = line
-        self.circles = {}
+        self.boxes = {}
         for (l, j), (cx, cy) in self.pos.items():
-            c = Circle((cx, cy), 0.27, facecolor="white", edgecolor="#444444",
-                       lw=1.0, zorder=3)
-            ax.add_patch(c)
-            self.circles[l, j] = c
+            box = FancyBboxPatch((cx - bw / 2, cy - bh / 2), bw, bh,
+                                 boxstyle="round,pad=0,rounding_size=0.08",
+                                 facecolor="white", edgecolor="#444444", lw=1.0,
+                                 zorder=3)
+            ax.add_patch(box)
+            self.boxes[l, j] = box
             if l == 0:
-                label = rf"$x_{{{j}}} = {_num(self.x[j], False)}$"
+                name, value = rf"$x_{{{j}}}$", _num(self.x[j], False)
             else:
-                label = rf"$\delta^{{{l}}}_{{{j}}} = {_num(bp.deltas[l][j], False)}$"
-            PathText(ax, cx, cy - 0.36, label, ha="center", va="top", size=9.5)
-        ax.add_patch(Circle(cost_xy, 0.3, facecolor="white", edgecolor="#444444",
+                name, value = (rf"$\delta^{{{l}}}_{{{j}}}$",
+                               _num(bp.deltas[l][j], False))
+            PathText(ax, cx, cy + 0.12, name, size=11)
+            PathText(ax, cx, cy - 0.13, value, size=10.5)
+        ax.add_patch(Circle(cost_xy, 0.27, facecolor="white", edgecolor="#444444",
                             lw=1.0, zorder=3))
-        PathText(ax, *cost_xy, "$C$", size=11)
-        top = (nmax - 1) / 2 + 0.55
+        PathText(ax, *cost_xy, "$C$", size=13)
         for l in range(L + 1):
             name = "input" if l == 0 else ("output" if l == L else "hidden")
-            PathText(ax, l * gap, top, f"layer {l} ({name})", va="bottom", size=9.5)
+            PathText(ax, margin + l * gap, top_h - 0.12, f"layer {l} ({name})",
+                     va="top", size=11)
         # the products written on the highlighted connections (at most n_{l+1})
         self.edge_labels = [
-            PathText(ax, 0, 0, "", size=8.5, zorder=6,
+            PathText(ax, 0, 0, "", size=9.5, zorder=6,
                      box=dict(fc="white", ec=ROLE["delta"], lw=0.8, pad=2.0))
             for _ in range(nmax)
         ]
         self.equation = [
-            PathText(ax, 0.03, 0.2 - 0.078 * i, "", ha="left", size=11.5,
+            PathText(ax, 0.03, 0.235 - 0.085 * i, "", ha="left", size=12.5,
                      coords="figure")
             for i in range(3)
         ]
@@ -205,47 +215,42 @@ class MLPDeltaDrawing(Drawing):
         values = self.params[0].values
         return [{"neuron": v} for v in sorted(values, key=lambda lj: (-lj[0], lj[1]))]
 
+    def _style_edge(self, line, on):
+        line.set_color(ROLE["delta"] if on else ROLE["muted"])
+        line.set_linewidth(3.0 if on else 0.9)
+        line.set_zorder(2 if on else 1)
+
     def _update(self, neuron):
         l, j = neuron
-        L = self.net.L
+        L, bw = self.net.L, self.BOX_W
         t = self.terms[l, j]
+        bp2 = t["rule"] == "BP2"
         for (ll, _k, jj), line in self.edges.items():
-            on = t["rule"] == "BP2" and ll == l + 1 and jj == j
-            line.set_color(ROLE["delta"] if on else ROLE["muted"])
-            line.set_linewidth(3.0 if on else 0.8)
-            line.set_zorder(2 if on else 1)
+            self._style_edge(line, bp2 and ll == l + 1 and jj == j)
         for k, line in self.cost_edges.items():
-            on = t["rule"] == "BP1" and k == j
-            line.set_color(ROLE["delta"] if on else ROLE["muted"])
-            line.set_linewidth(3.0 if on else 0.8)
-        sources = ({(l + 1, k) for k in range(self.net.sizes[l + 1])}
-                   if t["rule"] == "BP2" else set())
-        for key, c in self.circles.items():
+            self._style_edge(line, not bp2 and k == j)
+        sources = {(l + 1, k) for k in range(self.net.sizes[l + 1])} if bp2 else set()
+        for key, box in self.boxes.items():
             if key == (l, j):
-                c.set_edgecolor(ROLE["highlight"])
-                c.set_facecolor(ROLE["highlight"] + "55")
-                c.set_linewidth(3.0)
+                box.set(edgecolor=ROLE["highlight"], facecolor=ROLE["highlight"] + "40",
+                        linewidth=3.2, linestyle="-")
             elif key in sources:
-                c.set_edgecolor(ROLE["delta"])
-                c.set_facecolor(ROLE["delta"] + "55")
-                c.set_linewidth(2.5)
+                box.set(edgecolor=ROLE["delta"], facecolor=ROLE["delta"] + "40",
+                        linewidth=2.6, linestyle="--")
             else:
-                c.set_edgecolor("#444444")
-                c.set_facecolor("white")
-                c.set_linewidth(1.0)
+                box.set(edgecolor="#444444", facecolor="white", linewidth=1.0,
+                        linestyle="-")
         for i, lab in enumerate(self.edge_labels):
-            if t["rule"] == "BP2" and i < len(t["weights"]):
+            if bp2 and i < len(t["weights"]):
                 (x0, y0), (x1, y1) = self.pos[l, j], self.pos[l + 1, i]
-                f = 0.5
-                lab.set_position((x0 + f * (x1 - x0), y0 + f * (y1 - y0)))
+                lab.set_position(((x0 + x1) / 2, (y0 + y1) / 2))  # mid-edge
                 lab.set_text(
                     rf"$w^{{{l + 1}}}_{{{i}{j}}}\delta^{{{l + 1}}}_{{{i}}}"
                     rf" = {_num(t['products'][i], False)}$")
                 lab.set_visible(True)
-            elif t["rule"] == "BP1" and i == 0:
-                (x0, y0) = self.pos[L, j]
-                x1 = self.cost_xy[0]
-                lab.set_position((x0 + 0.5 * (x1 - x0), y0 / 2 + 0.22))
+            elif not bp2 and i == 0:
+                (x0, y0), (x1, y1) = self.pos[L, j], self.cost_xy
+                lab.set_position(((x0 + bw / 2 + x1) / 2, max(y0, y1) + 0.3))
                 lab.set_text(rf"$a^{{{L}}}_{{{j}}} - y_{{{j}}} = "
                              rf"{_num(t['a'] - t['y'], False)}$")
                 lab.set_visible(True)
@@ -253,3 +258,66 @@ class MLPDeltaDrawing(Drawing):
                 lab.set_visible(False)
         for text, line in zip(self.equation, delta_equation(t), strict=True):
             text.set_text(line)
+
+
+def network_figure(net: MLP, x, *, width=7.4, height=3.6, dpi=90):
+    """A static figure of a network's parameters: every weight on its
+    connection (written near the neuron it leads into), every bias above its
+    neuron, the input on the left and the output activations on the right.
+
+    Parameters
+    ----------
+    net : MLP
+        At most 4 neurons a layer reads well.
+    x : array_like, shape (n_0,)
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fw = net.feedforward(x)
+    sizes, L = net.sizes, net.L
+    fig = new_figure(width, height, dpi=dpi)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_axis_off()
+    gap = 3.6
+    nmax = max(sizes)
+    pos = {(l, j): (l * gap, (n - 1) / 2 * 1.25 - 1.25 * j)
+           for l, n in enumerate(sizes) for j in range(n)}
+    ax.set_xlim(-1.6, L * gap + 2.2)
+    ax.set_ylim(-(nmax - 1) / 2 * 1.25 - 0.5, (nmax - 1) / 2 * 1.25 + 1.3)
+    ax.set_aspect("equal")
+    for l in range(1, L + 1):
+        for k in range(sizes[l]):
+            for j in range(sizes[l - 1]):
+                (x0, y0), (x1, y1) = pos[l - 1, j], pos[l, k]
+                ax.plot([x0, x1], [y0, y1], color=ROLE["weight"], lw=1.0, zorder=1)
+                f = 0.8
+                ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0),
+                        rf"${_num(net.weights[l][k, j], False)}$", fontsize=10,
+                        ha="center", va="center", zorder=4,
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white",
+                                  ec=ROLE["weight"], lw=0.6))
+    for (l, j), (cx, cy) in pos.items():
+        ax.add_patch(Circle((cx, cy), 0.3, facecolor="white", edgecolor="#444444",
+                            lw=1.0, zorder=3))
+        a = fw.activations[l][j]
+        if l == 0:
+            ax.text(cx - 0.42, cy, rf"$x_{{{j}}} = {_num(a, False)}$", ha="right",
+                    va="center", fontsize=10.5)
+        else:
+            b = net.biases[l][j]
+            ax.text(cx, cy + 0.38, rf"$b^{{{l}}}_{{{j}}} = {_num(b, False)}$",
+                    ha="center", va="bottom", fontsize=10, zorder=4,
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+        if l == L:
+            ax.text(cx + 0.42, cy, rf"$a^{{{l}}}_{{{j}}} = {a:.3f}$", ha="left",
+                    va="center", fontsize=10.5)
+        ax.text(cx, cy, f"{j}", ha="center", va="center", fontsize=9, zorder=5,
+                color="#444444")
+    top = (nmax - 1) / 2 * 1.25 + 0.95
+    for l in range(L + 1):
+        name = "input" if l == 0 else ("output" if l == L else "hidden")
+        ax.text(l * gap, top, f"layer {l} ({name})", ha="center", va="bottom",
+                fontsize=10.5)
+    return fig

@@ -1,0 +1,187 @@
+"""Drawings of chapters 1-3: updates change the picture, frames are valid,
+animations are self-contained, and the numbers they show are the library's."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from cnnlib import MLP, sigmoid_prime, tiny_example  # noqa: E402
+from cnnlib.animate import animation  # noqa: E402
+from cnnlib.viz.figures import png  # noqa: E402
+from cnnlib.viz.mlp import (  # noqa: E402
+    MLPDeltaDrawing,
+    delta_equation,
+    delta_terms,
+    network_figure,
+)
+from cnnlib.viz.pathtext import PathText, text_path  # noqa: E402
+from cnnlib.viz.style import new_figure  # noqa: E402
+
+
+def _drawings():
+    net, x, y = tiny_example()
+    return {
+        "mlp": lambda: MLPDeltaDrawing(net, x, y, dpi=40),
+    }
+
+
+DRAWINGS = _drawings()
+
+
+@pytest.fixture(params=sorted(DRAWINGS))
+def drawing(request):
+    return DRAWINGS[request.param]()
+
+
+def test_every_frame_is_a_valid_parameter_set(drawing):
+    frames = drawing.frames()
+    assert frames
+    names = {p.name for p in drawing.params}
+    for frame in frames:
+        assert set(frame) == names
+        for p in drawing.params:
+            p.check(frame[p.name])
+
+
+def test_update_changes_the_rendered_pixels(drawing):
+    frames = drawing.frames()
+    drawing.update(**frames[0])
+    first = drawing.render_array()
+    changed = False
+    for frame in frames[1:]:
+        drawing.update(**frame)
+        if not np.array_equal(drawing.render_array(), first):
+            changed = True
+            break
+    assert changed
+    drawing.update(**frames[0])
+    np.testing.assert_array_equal(drawing.render_array(), first)
+
+
+def test_update_keeps_the_same_artists(drawing):
+    def count(fig):
+        return sum(len(ax.get_children()) for ax in fig.axes) + len(fig.artists)
+
+    before = count(drawing.fig)
+    for frame in drawing.frames()[:4]:
+        drawing.update(**frame)
+    assert count(drawing.fig) == before
+
+
+def test_animation_is_self_contained_and_has_alt_text(drawing):
+    frames = drawing.frames()[:3]
+    html = animation(drawing, frames, dpi=20).html
+    assert "http://" not in html and "https://" not in html
+    assert 'alt="' in html
+    assert html.count("data:image/png;base64") >= len(frames) or "frames[" in html
+
+
+def test_drawing_has_alt_text(drawing):
+    assert len(drawing.alt) > 40
+
+
+# ---- chapter 1 --------------------------------------------------------------
+
+
+def test_delta_terms_rebuild_the_delta_by_bp2_and_bp1():
+    net, x, y = tiny_example()
+    bp = net.backprop(x, y)
+    for j in range(3):
+        t = delta_terms(net, x, y, 1, j)
+        assert t["rule"] == "BP2"
+        np.testing.assert_allclose(t["weights"], net.weights[2][:, j])
+        assert np.isclose(np.sum(t["products"]) * t["sigma_prime"], bp.deltas[1][j])
+    for j in range(2):
+        t = delta_terms(net, x, y, 2, j)
+        assert t["rule"] == "BP1"
+        assert np.isclose((t["a"] - t["y"]) * t["sigma_prime"], bp.deltas[2][j])
+        assert np.isclose(t["sigma_prime"], sigmoid_prime(bp.zs[2][j]))
+
+
+def test_delta_equation_writes_the_numbers_of_the_hand_count():
+    net, x, y = tiny_example()
+    lines = delta_equation(delta_terms(net, x, y, 1, 0))
+    assert lines[0].startswith("(BP2)")
+    assert "(1\\times(\u22120.101) + (\u22121)\\times0.144)" in lines[1]
+    assert lines[2].endswith("= \u22120.0613$")
+
+
+@pytest.mark.parametrize("l, j", [(0, 0), (3, 0), (1, 3)])
+def test_delta_terms_reject_neurons_that_do_not_exist(l, j):
+    net, x, y = tiny_example()
+    with pytest.raises(ValueError, match="^(l|j):"):
+        delta_terms(net, x, y, l, j)
+
+
+def test_mlp_drawing_options_cover_every_neuron_of_layers_1_to_L():
+    net = MLP.random((3, 4, 2, 2), seed=1)
+    d = MLPDeltaDrawing(net, np.ones(3), np.zeros(2), dpi=30)
+    values = d.params[0].values
+    assert values == [(l, j) for l in (1, 2, 3) for j in range(net.sizes[l])]
+    assert d.frames()[0] == {"neuron": (3, 0)}
+
+
+def test_mlp_drawing_rejects_wrong_target_shape():
+    net, x, _ = tiny_example()
+    with pytest.raises(ValueError, match="y"):
+        MLPDeltaDrawing(net, x, np.zeros(3))
+
+
+def test_network_figure_renders_png():
+    net, x, _ = tiny_example()
+    data = png(network_figure(net, x), dpi=30)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_png_rejects_non_figures():
+    with pytest.raises(TypeError, match="fig"):
+        png("not a figure")
+
+
+# ---- PathText ---------------------------------------------------------------
+
+
+def _blank_axes():
+    fig = new_figure(2, 1, dpi=50)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, 2)
+    ax.set_ylim(0, 1)
+    return fig, ax
+
+
+def test_path_text_draws_and_changes_pixels():
+    fig, ax = _blank_axes()
+    t = PathText(ax, 1, 0.5, "", size=12)
+    fig.canvas.draw()
+    empty = np.asarray(fig.canvas.buffer_rgba()).copy()
+    t.set_text("0.25")
+    fig.canvas.draw()
+    drawn = np.asarray(fig.canvas.buffer_rgba()).copy()
+    assert not np.array_equal(empty, drawn)
+    t.set_visible(False)
+    fig.canvas.draw()
+    np.testing.assert_array_equal(np.asarray(fig.canvas.buffer_rgba()), empty)
+    assert t.get_text() == "0.25"
+
+
+def test_path_text_is_centred_on_its_anchor():
+    fig, ax = _blank_axes()
+    t = PathText(ax, 1, 0.5, "888", size=20, ha="center", va="center")
+    fig.canvas.draw()
+    box = t.patch.get_window_extent()
+    centre = ax.transData.transform((1, 0.5))
+    assert abs((box.x0 + box.x1) / 2 - centre[0]) < 1.5
+    assert abs((box.y0 + box.y1) / 2 - centre[1]) < 1.5
+
+
+def test_text_path_is_cached():
+    assert text_path("$a^1_0$", 10.0) is text_path("$a^1_0$", 10.0)
+
+
+@pytest.mark.parametrize("kw", [{"ha": "middle"}, {"va": "up"}, {"coords": "axes"}])
+def test_path_text_rejects_bad_options(kw):
+    _, ax = _blank_axes()
+    with pytest.raises(ValueError):
+        PathText(ax, 0, 0, "x", **kw)
