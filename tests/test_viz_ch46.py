@@ -21,6 +21,7 @@ from cnnlib.viz.deltas import (  # noqa: E402
 from cnnlib.viz.rotation import KernelRotation, rotated_cell_centres  # noqa: E402
 from cnnlib.viz.style import new_figure  # noqa: E402
 from cnnlib.viz.training import (  # noqa: E402
+    plot_digits,
     plot_kernels,
     plot_learning_curve,
     plot_misclassified,
@@ -189,6 +190,7 @@ def test_training_figures_have_one_panel_per_item():
     labels = np.array([0, 1, 2, 3, 4])
     fig = plot_misclassified(x, labels, np.array([0, 2, 2, 1, 4]))
     assert len(fig.axes) == 2
+    assert len(plot_digits(x, labels, n=3).axes) == 3
     empty = plot_misclassified(x, labels, labels)
     assert "no mistakes" in empty.axes[0].texts[0].get_text()
 
@@ -200,3 +202,5 @@ def test_training_figures_reject_bad_input():
         plot_kernels(np.zeros((4, 2, 3, 3)))
     with pytest.raises(ValueError, match="labels"):
         plot_misclassified(np.zeros((3, 1, 8, 8)), np.zeros(2), np.zeros(3))
+    with pytest.raises(ValueError, match="labels"):
+        plot_digits(np.zeros((3, 1, 8, 8)), np.zeros(2))

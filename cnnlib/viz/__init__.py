@@ -36,11 +36,12 @@ __all__ += ["PathText"]
 from cnnlib.viz.deltas import DeltaPropagation  # noqa: E402  (chapter 4)
 from cnnlib.viz.rotation import KernelRotation  # noqa: E402  (chapter 4)
 from cnnlib.viz.training import (  # noqa: E402  (chapter 6)
+    plot_digits,
     plot_kernels,
     plot_learning_curve,
     plot_misclassified,
 )
 from cnnlib.viz.wgrad import WeightGradient  # noqa: E402  (chapter 5)
 
-__all__ += ["DeltaPropagation", "KernelRotation", "WeightGradient", "plot_kernels",
-            "plot_learning_curve", "plot_misclassified"]
+__all__ += ["DeltaPropagation", "KernelRotation", "WeightGradient", "plot_digits",
+            "plot_kernels", "plot_learning_curve", "plot_misclassified"]

@@ -12,7 +12,7 @@ import numpy as np
 
 from cnnlib.viz.style import DIVERGING_CMAP, OKABE_ITO, new_figure
 
-__all__ = ["plot_kernels", "plot_learning_curve", "plot_misclassified"]
+__all__ = ["plot_digits", "plot_kernels", "plot_learning_curve", "plot_misclassified"]
 
 
 def plot_learning_curve(history: dict, *, dpi: int = 90):
@@ -109,5 +109,26 @@ def plot_misclassified(x, labels, predicted, *, max_items: int = 8, dpi: int = 9
     for ax, k in zip(axes, wrong, strict=False):
         ax.imshow(x[k, 0], cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(f"true {labels[k]}\nsaid {predicted[k]}", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_digits(x, labels, *, n: int = 10, dpi: int = 90):
+    """The first ``n`` images of ``x`` (shape (N, 1, H, W)), titled with their labels."""
+    x = np.asarray(x, dtype=np.float64)
+    labels = np.asarray(labels)
+    if x.ndim != 4 or labels.shape != (len(x),):
+        raise ValueError(
+            f"x, labels: expected shapes (N, 1, H, W) and (N,), got {x.shape}, "
+            f"{labels.shape}"
+        )
+    n = min(n, len(x))
+    fig = new_figure(1.0 * n, 1.3, dpi=dpi)
+    axes = np.atleast_1d(fig.subplots(1, n))
+    for k, ax in enumerate(axes):
+        ax.imshow(x[k, 0], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"label {labels[k]}", fontsize=8)
     fig.tight_layout()
     return fig
