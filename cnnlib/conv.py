@@ -555,10 +555,13 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     f, _, kh, kw = w.shape
     oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
     cols = _im2col(_pad(x, padding), (kh, kw), (oh, ow), stride, dilation)
-    z_mat = w.reshape(f, -1) @ cols
-    if b is not None:
-        z_mat += b[:, None]
-    z = np.ascontiguousarray(z_mat.reshape(f, n, oh, ow).transpose(1, 0, 2, 3))
+    z_mat = w.reshape(f, -1) @ cols  # (F, N*OH*OW)
+    z = np.empty((n, f, oh, ow))
+    z_t = z_mat.reshape(f, n, oh, ow).transpose(1, 0, 2, 3)
+    if b is None:
+        z[...] = z_t
+    else:  # the bias rides along with the copy to NCHW
+        np.add(z_t, b[None, :, None, None], out=z)
     return z, Conv2dCache(x, w, b is not None, stride, padding, dilation, cols)
 
 
