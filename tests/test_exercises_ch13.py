@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from cnnlib import exercises_ch01 as ex1
+from cnnlib import exercises_ch02 as ex2
 
 
 def _says(capsys, word):
@@ -70,3 +71,44 @@ def test_ch01_cross_entropy_delta_reports_a_crash(capsys):
 def test_ch01_bp2_tanh(capsys, fn, right):
     assert ex1.check_bp2_tanh(fn) is right
     _says(capsys, "Right" if right else "Not yet")
+
+
+# ---- chapter 2 --------------------------------------------------------------
+
+
+def test_ch02_parameter_counts(capsys):
+    assert ex2.check_parameter_counts(38_535_168, 940_800, 1_200)
+    _says(capsys, "Right")
+    assert not ex2.check_parameter_counts(38_535_168, 940_800, 75)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "shared" in out and "dense:" not in out
+    assert not ex2.check_parameter_counts(1.5, 2, 3)
+    _says(capsys, "Not yet")
+
+
+def _kernel_entry(r, c):
+    (x, y), (xp, yp) = divmod(r, 3), divmod(c, 4)
+    i, j = xp - x, yp - y
+    return (i, j) if 0 <= i <= 1 and 0 <= j <= 1 else None
+
+
+def test_ch02_kernel_entry(capsys):
+    assert ex2.check_kernel_entry(_kernel_entry)
+    _says(capsys, "Right")
+    transposed = lambda r, c: None if _kernel_entry(r, c) is None else (  # noqa: E731
+        _kernel_entry(r, c)[::-1])
+    assert not ex2.check_kernel_entry(transposed)
+    _says(capsys, "Not yet")
+    assert not ex2.check_kernel_entry(lambda r, c: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_ch02_nonzero_counts(capsys):
+    assert ex2.check_nonzeros(3888)
+    _says(capsys, "Right")
+    assert not ex2.check_nonzeros(27648)
+    _says(capsys, "Not yet")
+    assert ex2.check_padded_nonzeros(64)
+    _says(capsys, "Right")
+    assert not ex2.check_padded_nonzeros(100)
+    _says(capsys, "Not yet")

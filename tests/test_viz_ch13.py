@@ -6,7 +6,13 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from cnnlib import MLP, sigmoid_prime, tiny_example  # noqa: E402
+from cnnlib import (  # noqa: E402
+    MLP,
+    conv2d_as_dense,
+    correlate2d,
+    sigmoid_prime,
+    tiny_example,
+)
 from cnnlib.animate import animation  # noqa: E402
 from cnnlib.viz.figures import png  # noqa: E402
 from cnnlib.viz.mlp import (  # noqa: E402
@@ -15,14 +21,24 @@ from cnnlib.viz.mlp import (  # noqa: E402
     delta_terms,
     network_figure,
 )
-from cnnlib.viz.pathtext import PathText, text_path  # noqa: E402
+from cnnlib.viz.pathtext import PathText, TextGrid, text_path  # noqa: E402
+from cnnlib.viz.sharing import (  # noqa: E402
+    STAGES,
+    WeightSharingDrawing,
+    kernel_index_matrix,
+    sharing_networks_figure,
+    stage_matrix,
+)
 from cnnlib.viz.style import new_figure  # noqa: E402
 
 
 def _drawings():
     net, x, y = tiny_example()
+    a = np.arange(16.0).reshape(4, 4) % 5
+    k = np.array([[1.0, -1.0], [2.0, 0.5]])
     return {
         "mlp": lambda: MLPDeltaDrawing(net, x, y, dpi=40),
+        "sharing": lambda: WeightSharingDrawing(a, k, dpi=40),
     }
 
 
@@ -185,3 +201,72 @@ def test_path_text_rejects_bad_options(kw):
     _, ax = _blank_axes()
     with pytest.raises(ValueError):
         PathText(ax, 0, 0, "x", **kw)
+
+
+# ---- chapter 2 --------------------------------------------------------------
+
+
+def test_shared_stage_matrix_is_the_convolution_matrix():
+    k = np.array([[1.0, -1.0], [2.0, 0.5]])
+    a = np.random.default_rng(0).standard_normal((4, 4))
+    m = stage_matrix("shared", k)
+    np.testing.assert_array_equal(m, conv2d_as_dense(k[None, None], (1, 4, 4)))
+    np.testing.assert_allclose((m @ a.ravel()).reshape(3, 3), correlate2d(a, k))
+
+
+def test_local_stage_keeps_exactly_the_windows_and_dense_has_no_zeros():
+    k = np.ones((2, 3))
+    idx = kernel_index_matrix((4, 5), (2, 3))
+    assert idx.shape == (3 * 3, 20)
+    assert (np.count_nonzero(idx >= 0, axis=1) == 6).all()
+    dense, local = stage_matrix("dense", k, (4, 5)), stage_matrix("local", k, (4, 5))
+    assert np.count_nonzero(dense) == dense.size
+    np.testing.assert_array_equal(local != 0, idx >= 0)
+    np.testing.assert_array_equal(local[idx >= 0], dense[idx >= 0])
+
+
+def test_kernel_index_matrix_names_the_tap_of_every_connection():
+    k = np.arange(1.0, 7.0).reshape(2, 3)  # distinct values name the taps
+    m = conv2d_as_dense(k[None, None], (1, 4, 5))
+    idx = kernel_index_matrix((4, 5), (2, 3))
+    np.testing.assert_array_equal(np.where(idx >= 0, k.ravel()[idx], 0.0), m)
+
+
+@pytest.mark.parametrize("bad", [dict(stage="conv"), dict(kernel=np.ones(3)),
+                                 dict(in_hw=(1, 1))])
+def test_stage_matrix_rejects_bad_arguments(bad):
+    args = dict(stage="shared", kernel=np.ones((2, 2)), in_hw=(4, 4)) | bad
+    with pytest.raises(ValueError, match="stage|kernel|k_hw"):
+        stage_matrix(**args)
+
+
+def test_sharing_drawing_frames_cover_every_stage_and_every_shared_output():
+    d = DRAWINGS["sharing"]()
+    frames = d.frames()
+    assert {f["stage"] for f in frames} == set(STAGES)
+    assert [f["out"] for f in frames if f["stage"] == "shared"] == list(range(9))
+
+
+def test_sharing_drawing_outputs_are_m_times_a():
+    d = DRAWINGS["sharing"]()
+    for s in STAGES:
+        np.testing.assert_allclose(d.outs[s], d.mats[s] @ d.a.ravel())
+    np.testing.assert_allclose(d.outs["shared"].reshape(3, 3),
+                               correlate2d(d.a, d.kernel))
+
+
+def test_sharing_networks_figure_renders():
+    assert png(sharing_networks_figure(dpi=30))[:4] == b"\x89PNG"
+
+
+def test_text_grid_sets_all_strings_at_once():
+    fig, ax = _blank_axes()
+    g = TextGrid(ax, [(0.5, 0.5), (1.5, 0.5)], size=12)
+    fig.canvas.draw()
+    empty = np.asarray(fig.canvas.buffer_rgba()).copy()
+    g.set_texts(["1", "2"])
+    fig.canvas.draw()
+    assert not np.array_equal(np.asarray(fig.canvas.buffer_rgba()), empty)
+    assert g.get_texts() == ["1", "2"]
+    with pytest.raises(ValueError, match="texts: expected 2"):
+        g.set_texts(["1"])

@@ -30,9 +30,12 @@ __all__ = [
 from cnnlib.viz.mlp import MLPDeltaDrawing  # noqa: E402  (chapter 1)
 
 __all__ += ["MLPDeltaDrawing"]
-from cnnlib.viz.pathtext import PathText  # noqa: E402  (fast text, chapters 1-3)
+from cnnlib.viz.pathtext import PathText, TextGrid  # noqa: E402  (fast text)
 
-__all__ += ["PathText"]
+__all__ += ["PathText", "TextGrid"]
+from cnnlib.viz.sharing import WeightSharingDrawing  # noqa: E402  (chapter 2)
+
+__all__ += ["WeightSharingDrawing"]
 from cnnlib.viz.deltas import DeltaPropagation  # noqa: E402  (chapter 4)
 from cnnlib.viz.rotation import KernelRotation  # noqa: E402  (chapter 4)
 from cnnlib.viz.training import (  # noqa: E402  (chapter 6)

@@ -260,7 +260,7 @@ class MLPDeltaDrawing(Drawing):
             text.set_text(line)
 
 
-def network_figure(net: MLP, x, *, width=7.4, height=3.6, dpi=90):
+def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
     """A static figure of a network's parameters: every weight on its
     connection (written near the neuron it leads into), every bias above its
     neuron, the input on the left and the output activations on the right.
@@ -282,17 +282,18 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.6, dpi=90):
     ax.set_axis_off()
     gap = 3.6
     nmax = max(sizes)
-    pos = {(l, j): (l * gap, (n - 1) / 2 * 1.25 - 1.25 * j)
+    sp = 1.6  # vertical distance of neurons
+    pos = {(l, j): (l * gap, (n - 1) / 2 * sp - sp * j)
            for l, n in enumerate(sizes) for j in range(n)}
     ax.set_xlim(-1.6, L * gap + 2.2)
-    ax.set_ylim(-(nmax - 1) / 2 * 1.25 - 0.5, (nmax - 1) / 2 * 1.25 + 1.3)
+    ax.set_ylim(-(nmax - 1) / 2 * sp - 0.5, (nmax - 1) / 2 * sp + 1.3)
     ax.set_aspect("equal")
     for l in range(1, L + 1):
         for k in range(sizes[l]):
             for j in range(sizes[l - 1]):
                 (x0, y0), (x1, y1) = pos[l - 1, j], pos[l, k]
                 ax.plot([x0, x1], [y0, y1], color=ROLE["weight"], lw=1.0, zorder=1)
-                f = 0.8
+                f = 0.72
                 ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0),
                         rf"${_num(net.weights[l][k, j], False)}$", fontsize=10,
                         ha="center", va="center", zorder=4,
@@ -315,7 +316,7 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.6, dpi=90):
                     va="center", fontsize=10.5)
         ax.text(cx, cy, f"{j}", ha="center", va="center", fontsize=9, zorder=5,
                 color="#444444")
-    top = (nmax - 1) / 2 * 1.25 + 0.95
+    top = (nmax - 1) / 2 * sp + 0.95
     for l in range(L + 1):
         name = "input" if l == 0 else ("output" if l == L else "hidden")
         ax.text(l * gap, top, f"layer {l} ({name})", ha="center", va="bottom",

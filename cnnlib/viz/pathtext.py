@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyBboxPatch, PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
-__all__ = ["PathText", "text_path"]
+__all__ = ["PathText", "TextGrid", "text_path"]
 
 _EMPTY = Path([(0.0, 0.0)], [Path.MOVETO])
 
@@ -85,6 +87,7 @@ class PathText:
         self._coords = ax.transData if coords == "data" else self.fig.transFigure
         self._xy = (x, y)
         self._text = None
+        self._visible = True
         self.patch = PathPatch(_EMPTY, facecolor=color, edgecolor="none", lw=0,
                                zorder=zorder)
         self.box = None
@@ -125,7 +128,7 @@ class PathText:
             p = self._pad
             self.box.set_bounds(x0 + dx - p, y0 + dy - p, x1 - x0 + 2 * p,
                                 y1 - y0 + 2 * p)
-            self.box.set_visible(bool(text) and self.patch.get_visible())
+        self.set_visible(self._visible)  # an empty string costs no drawing
         self._apply_transform()
 
     def _apply_transform(self):
@@ -148,13 +151,81 @@ class PathText:
         self.patch.set_facecolor(color)
 
     def set_visible(self, visible: bool) -> None:
-        self.patch.set_visible(visible)
+        self._visible = bool(visible)
+        shown = self._visible and bool(self._text)
+        self.patch.set_visible(shown)
         if self.box is not None:
-            self.box.set_visible(visible and bool(self._text))
+            self.box.set_visible(shown)
 
     def get_visible(self) -> bool:
-        return self.patch.get_visible()
+        return self._visible
 
     def set_box_edgecolor(self, color) -> None:
         if self.box is not None:
             self.box.set_edgecolor(color)
+
+
+@functools.lru_cache(maxsize=8192)
+def _aligned(text: str, size: float, weight: str, ha: str, va: str) -> Path:
+    path, (x0, x1, y0, y1) = text_path(text, size, weight)
+    if len(path.vertices) <= 1:
+        return _EMPTY
+    dx = {"left": -x0, "center": -(x0 + x1) / 2, "right": -x1}[ha]
+    dy = {"bottom": -y0, "baseline": 0.0, "center": -(y0 + y1) / 2, "top": -y1}[va]
+    return Path(path.vertices + (dx, dy), path.codes)
+
+
+class TextGrid:
+    """Many strings at fixed points of ``ax``, drawn as one path collection.
+
+    A grid of numbers drawn this way costs one draw call, however many cells it
+    has. The strings share size, alignment and colour; ``set_texts`` changes
+    them all at once.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    xy : array_like, shape (N, 2)
+        Anchor points, in data coordinates.
+    texts : sequence of str, optional
+        Initial strings (default all empty).
+    size, ha, va, color, zorder, weight
+        As in :class:`PathText`.
+    """
+
+    def __init__(self, ax, xy, texts=None, *, size=9.0, ha="center", va="center",
+                 color="black", zorder=5, weight="normal"):
+        if ha not in ("left", "center", "right"):
+            raise ValueError(f"ha: expected 'left', 'center' or 'right', got {ha!r}")
+        if va not in ("bottom", "baseline", "center", "top"):
+            raise ValueError(
+                f"va: expected 'bottom', 'baseline', 'center' or 'top', got {va!r}")
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        self.n = len(xy)
+        self.size, self.ha, self.va, self.weight = size, ha, va, weight
+        fig = ax.figure
+        self.collection = PathCollection(
+            [_EMPTY] * self.n, offsets=xy, offset_transform=ax.transData,
+            facecolors=color, edgecolors="none", linewidths=0, zorder=zorder)
+        ax.add_collection(self.collection, autolim=False)
+        self.collection.set_transform(Affine2D().scale(1 / 72) + fig.dpi_scale_trans)
+        self.collection.set_clip_on(False)
+        self._texts = None
+        self.set_texts(texts if texts is not None else [""] * self.n)
+
+    def set_texts(self, texts) -> None:
+        """Show ``texts`` (one string per anchor point, in order)."""
+        texts = [str(t) for t in texts]
+        if len(texts) != self.n:
+            raise ValueError(f"texts: expected {self.n} strings, got {len(texts)}")
+        if texts == self._texts:
+            return
+        self._texts = texts
+        self.collection.set_paths(
+            [_aligned(t, self.size, self.weight, self.ha, self.va) for t in texts])
+
+    def get_texts(self) -> list[str]:
+        return list(self._texts)
+
+    def set_visible(self, visible: bool) -> None:
+        self.collection.set_visible(visible)
