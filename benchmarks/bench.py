@@ -207,21 +207,31 @@ def _time_once(fn) -> float:
     return time.perf_counter() - t0
 
 
+def _time_once_cpu(fn) -> tuple[float, float]:
+    """Wall time and CPU time of the calling thread (the whole work when both
+    libraries run on one thread; other programs on the machine do not add to it)."""
+    c0, t0 = time.thread_time(), time.perf_counter()
+    fn()
+    return time.perf_counter() - t0, time.thread_time() - c0
+
+
 def _time_pair(ours, ref, rounds):
     """Alternate the two steps for ``rounds`` rounds; return both time lists."""
     for _ in range(3):  # warm up caches, allocators, thread pools
         ours()
         if ref:
             ref()
-    t_ours, t_ref = [], []
+    t_ours, t_ref, c_ours, c_ref = [], [], [], []
     for r in range(rounds):
         gc.collect()
         pair = (ours, ref) if r % 2 == 0 else (ref, ours)
-        times = {fn: _time_once(fn) for fn in pair if fn is not None}
-        t_ours.append(times[ours])
+        times = {fn: _time_once_cpu(fn) for fn in pair if fn is not None}
+        t_ours.append(times[ours][0])
+        c_ours.append(times[ours][1])
         if ref:
-            t_ref.append(times[ref])
-    return t_ours, t_ref
+            t_ref.append(times[ref][0])
+            c_ref.append(times[ref][1])
+    return t_ours, t_ref, c_ours, c_ref
 
 
 def _threads(torch, n):
@@ -261,7 +271,7 @@ def bench_conv(torch, rounds: int) -> dict:
             for a, t in ((y0, y1), (dx0, dx1), (dw0, dw1), (db0, db1)):
                 assert np.allclose(a, t.detach().numpy(), rtol=1e-9, atol=1e-9)
         with _threads(torch, n_threads):
-            t_ours, t_ref = _time_pair(ours, ref, rounds)
+            t_ours, t_ref, c_ours, c_ref = _time_pair(ours, ref, rounds)
         name, n, c, f, h, wd, kh, kwd, s, p, d = cfg
         row = {
             "config": name if n_threads == all_threads else f"{name}, 1 thread",
@@ -280,6 +290,13 @@ def bench_conv(torch, rounds: int) -> dict:
                 ratio=statistics.median(ratios),
                 ratio_of_mins=min(t_ours) / min(t_ref),
             )
+            if n_threads == 1:
+                row.update(
+                    cnnlib_cpu_ms_median=1e3 * statistics.median(c_ours),
+                    torch_cpu_ms_median=1e3 * statistics.median(c_ref),
+                    ratio_cpu=statistics.median(
+                        [a / b for a, b in zip(c_ours, c_ref, strict=True)]),
+                )
         else:
             row["torch"] = "torch not installed"
         rows.append(row)
@@ -288,7 +305,9 @@ def bench_conv(torch, rounds: int) -> dict:
         "cnnlib and PyTorch. ratio = median over rounds of cnnlib time / PyTorch "
         "time in the same round; ratio_of_mins = best cnnlib time / best PyTorch "
         "time. On a shared machine the best times are the least disturbed; the "
-        "target is checked against the larger of the two ratios.")}
+        "target is checked against the larger of the two ratios. One-thread rows "
+        "also give ratio_cpu, from the CPU time of the calling thread, which "
+        "other programs on the machine do not inflate.")}
 
 
 def bench_naive(rounds: int) -> dict:
@@ -539,6 +558,12 @@ def report(results: dict) -> str:
             else:
                 lines.append(f"{row['config']:32s} {row['cnnlib_ms_median']:10.1f} "
                              f"{'torch not installed':>24s} {peak:>12s}")
+        for row in conv["rows"]:
+            if "ratio_cpu" in row:
+                lines.append(f"{row['config']}: CPU time "
+                             f"{row['cnnlib_cpu_ms_median']:.1f}"
+                             f" ms vs {row['torch_cpu_ms_median']:.1f} ms, ratio "
+                             f"{row['ratio_cpu']:.2f}")
         lines.append("(median times; ratio = median of per-round cnnlib/torch ratios, "
                      "best = ratio of the best times; target for the base rows <= "
                      f"{TARGETS['conv_ratio']})")

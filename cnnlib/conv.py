@@ -477,31 +477,26 @@ def _im2col(xpad, kernel_hw, out_hw, stride, dilation):
     return np.ascontiguousarray(view).reshape(c * kh * kw, n * oh * ow)
 
 
-def _col2im(dcols, x_shape, kernel_hw, out_hw, stride, padding, dilation):
+def _col2im_add(acc, dcols, kernel_hw, out_hw, stride, dilation):
     """Adjoint of :func:`_im2col`: add each column entry back to its pixel.
 
-    ``dx[n, c, x*s + i*d - p, y*s + j*d - p] += dcols[(c, i, j), (n, x, y)]``,
-    skipping the padding. Loops over the KH*KW kernel offsets only; for a fixed
-    offset (i, j) the pixels ``x*s + i*d`` for x = 0..OH-1 are distinct, so one
-    strided slice takes all of them at once, with no double counting. The sums
-    run in a channel-major buffer (C, N, H+2p, W+2p), whose layout matches
-    ``dcols`` (far faster than reading ``dcols`` transposed), and the result is
-    transposed to NCHW once at the end.
+    ``acc[c, n, x*s + i*d, y*s + j*d] += dcols[(c, i, j), (n, x, y)]``, where
+    ``acc`` (C, N, H+2p, W+2p) is the gradient of the padded input, channel-major
+    so that its layout matches ``dcols`` (C*KH*KW, N*OH*OW). Loops over the
+    KH*KW kernel offsets only: for a fixed offset (i, j) the pixels
+    ``x*s + i*d`` for x = 0..OH-1 are distinct, so one strided slice adds all
+    of them at once, with no double counting.
     """
-    n, c, h, w = x_shape
+    c, n = acc.shape[:2]
     kh, kw = kernel_hw
     oh, ow = out_hw
-    (s1, s2), (p1, p2), (d1, d2) = stride, padding, dilation
-    acc = np.zeros((c, n, h + 2 * p1, w + 2 * p2))
+    (s1, s2), (d1, d2) = stride, dilation
     d6 = dcols.reshape(c, kh, kw, n, oh, ow)
     for i in range(kh):
         for j in range(kw):
             rows = slice(i * d1, i * d1 + s1 * (oh - 1) + 1, s1)
             cols = slice(j * d2, j * d2 + s2 * (ow - 1) + 1, s2)
             acc[:, :, rows, cols] += d6[:, i, j]
-    dx = np.empty(x_shape)
-    dx[...] = acc[:, :, p1 : p1 + h, p2 : p2 + w].transpose(1, 0, 2, 3)
-    return dx
 
 
 def _as_matrix(dy):
@@ -510,11 +505,38 @@ def _as_matrix(dy):
     return dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
 
 
-def _columns_gradient(dy_mat, w):
-    """``dcols = w_mat.T @ dy_mat``: shape (C*KH*KW, N*OH*OW), the gradient of
-    every entry of the im2col matrix. Followed by :func:`_col2im`, this is the
-    input gradient of a conv layer, and the whole of :func:`conv_transpose2d`."""
-    return w.reshape(w.shape[0], -1).T @ dy_mat
+#: Size of the buffer that holds one group of rows of dcols in _input_gradient.
+_GROUP_BYTES = 8 * 2**20
+
+
+def _input_gradient(dy_mat, w, x_shape, out_hw, stride, padding, dilation):
+    """∂C/∂x of a conv layer: ``dcols = w_mat.T @ dy_mat``, then col2im.
+
+    ``dcols`` (C*KH*KW, N*OH*OW) is the gradient of every entry of the im2col
+    matrix; :func:`_col2im_add` adds each entry back to the pixel it was
+    copied from. The product is taken for a group of channels at a time, into
+    one reused buffer of at most ``_GROUP_BYTES`` (at least one channel), so
+    that the whole ``dcols``, as large as ``cols``, never exists: this halves
+    the extra memory of the backward pass, and the group is still in cache
+    when col2im reads it. This is also the whole of :func:`conv_transpose2d`.
+    """
+    f, c, kh, kw = w.shape
+    n, _, h, w_in = x_shape
+    p1, p2 = padding
+    acc = np.zeros((c, n, h + 2 * p1, w_in + 2 * p2))
+    w_cols = w.reshape(f, c * kh * kw).T  # (C*KH*KW, F): row (c, i, j)
+    per_channel = kh * kw
+    group = max(1, _GROUP_BYTES // (per_channel * dy_mat.shape[1] * 8))
+    group = min(group, c)
+    buf = np.empty((group * per_channel, dy_mat.shape[1]))
+    for c0 in range(0, c, group):
+        k = min(group, c - c0)
+        dcols = np.matmul(w_cols[c0 * per_channel : (c0 + k) * per_channel], dy_mat,
+                          out=buf[: k * per_channel])
+        _col2im_add(acc[c0 : c0 + k], dcols, (kh, kw), out_hw, stride, dilation)
+    dx = np.empty(x_shape)
+    dx[...] = acc[:, :, p1 : p1 + h, p2 : p2 + w_in].transpose(1, 0, 2, 3)
+    return dx
 
 
 def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
@@ -604,10 +626,9 @@ def conv2d_backward(dy, cache):
     # (cols @ dy_mat.T).T == dy_mat @ cols.T; this order runs faster in OpenBLAS.
     dw = (cols @ dy_mat.T).T.reshape(w.shape)
     db = dy_mat.sum(axis=1) if cache.has_bias else None
-    dcols = _columns_gradient(dy_mat, w)
-    del cols, dy_mat  # lower the peak memory of col2im
-    dx = _col2im(dcols, x.shape, (kh, kw), (oh, ow), cache.stride, cache.padding,
-                 cache.dilation)
+    del cols
+    dx = _input_gradient(dy_mat, w, x.shape, (oh, ow), cache.stride, cache.padding,
+                         cache.dilation)
     return dx, dw, db
 
 
@@ -682,9 +703,8 @@ def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
         )
     out_shape = (x.shape[0], w.shape[1], *out_hw)
     # The input gradient of conv2d_forward(out, w) for an upstream gradient x.
-    dcols = _columns_gradient(_as_matrix(x), w)
-    return _col2im(dcols, out_shape, w.shape[2:], x.shape[2:], stride, padding,
-                   dilation)
+    return _input_gradient(_as_matrix(x), w, out_shape, x.shape[2:], stride, padding,
+                           dilation)
 
 
 def conv2d_as_dense(w, in_shape, stride=1, padding=0, dilation=1):

@@ -441,3 +441,25 @@ def test_integer_inputs_are_converted_to_float64():
     y, _ = conv2d_forward(x, w)
     assert y.dtype == np.float64
     assert correlate2d([[1, 2], [3, 4]], [[1]]).dtype == np.float64
+
+
+@pytest.mark.parametrize("group_bytes", [1, 3 * 6 * 36 * 8])
+def test_input_gradient_is_the_same_when_taken_a_group_of_channels_at_a_time(
+        monkeypatch, group_bytes):
+    """The backward pass forms dcols a group of channels at a time. A budget of
+    1 byte forces groups of one channel; 3 * (KH*KW=6) * (N*OH*OW=36) * 8 bytes
+    forces groups of 3 channels out of 4, the last group short."""
+    import cnnlib.conv
+
+    rng = np.random.default_rng(17)
+    x, w, b = _layer(rng, (2, 4, 6, 7), (3, 2, 3), bias=True)
+    kw = dict(stride=(1, 2), padding=(1, 0), dilation=(2, 1))
+    y, cache = conv2d_forward(x, w, b, **kw)
+    assert y.shape == (2, 3, 6, 3)
+    dy = rng.normal(size=y.shape)
+    expected = conv2d_backward_naive(dy, cache)
+    monkeypatch.setattr(cnnlib.conv, "_GROUP_BYTES", group_bytes)
+    for got, want in zip(conv2d_backward(dy, cache), expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(conv_transpose2d(dy, w, **kw), expected[0],
+                               rtol=1e-12, atol=1e-12)
