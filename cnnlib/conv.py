@@ -594,10 +594,11 @@ def conv2d_backward(dy, cache):
 
     * ``dw = dy_mat @ cols.T`` reshaped to (F, C, KH, KW): with stride and
       dilation 1 this is ∂C/∂w[f, c] = sum_n a[n, c] ⋆ δ[n, f] (valid);
-    * ``dx``: ``dcols = w_mat.T @ dy_mat`` scattered back to the pixels
-      (col2im); with stride and dilation 1 this is
+    * ``dx``: ``dcols = w_mat.T @ dy_mat`` added back to the pixels (col2im),
+      a group of channels at a time; with stride and dilation 1 this is
       sum_f full_correlate(δ[n, f], rot180(w[f, c]))
-      = sum_f full_convolve(δ[n, f], w[f, c]);
+      = sum_f full_convolve(δ[n, f], w[f, c]), with ``p`` rows and columns
+      cropped from each side when the forward pass padded;
     * ``db[f] = sum_{n, x, y} dy[n, f, x, y]``.
 
     Parameters

@@ -463,3 +463,14 @@ def test_input_gradient_is_the_same_when_taken_a_group_of_channels_at_a_time(
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(conv_transpose2d(dy, w, **kw), expected[0],
                                rtol=1e-12, atol=1e-12)
+
+
+def test_padded_layer_delta_is_the_cropped_full_correlation():
+    rng = np.random.default_rng(18)
+    x, w, _ = _layer(rng, (1, 2, 6, 7), (3, 3, 2))
+    y, cache = conv2d_forward(x, w, padding=(1, 2))
+    delta = rng.normal(size=y.shape)
+    dx, _, _ = conv2d_backward(delta, cache)
+    for c in range(2):
+        full = sum(correlate2d(delta[0, f], rot180(w[f, c]), "full") for f in range(3))
+        np.testing.assert_allclose(dx[0, c], full[1:-1, 2:-2], rtol=1e-12, atol=1e-12)
