@@ -34,6 +34,8 @@ __all__ = [
 #: The kernel of the chapter's running example: distinct numbers, so a reader
 #: can see where each one lands after the rotation.
 EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
+#: Face colour of the zero-padding cells.
+PAD_GREY = "#E4E4E4"
 #: The deltas of layer l+1 in the running example (small integers).
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
@@ -106,7 +108,7 @@ def _num(v: float) -> str:
 class DeltaPropagation(Drawing):
     """Pick a position (p, q) of layer l; see the deltas of layer l+1 that reach it.
 
-    Left: δ^{l+1} padded with zeros (hatched cells are padding), with the
+    Left: δ^{l+1} padded with zeros (grey cells are padding), with the
     rotated kernel laid on it at (p, q); the small number in each cell of the
     window is the weight that delta passes through. Middle: the kernel as
     stored and rotated, the weights in use outlined. Right: the full
@@ -144,12 +146,15 @@ class DeltaPropagation(Drawing):
                                       title="δˡ⁺¹ padded with zeros")
         self._is_pad = np.ones_like(padded, dtype=bool)
         self._is_pad[kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow] = False
+        # padding: grey cells with grey zeros, and a dark frame round the real
+        # deltas (a shape cue as well as a shade; flat fills keep the PNGs small)
         for (r, c), pad in np.ndenumerate(self._is_pad):
             if pad:
-                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="none",
-                                       edgecolor=ROLE["muted"], hatch="///",
+                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=PAD_GREY,
                                        linewidth=0, zorder=1.5))
-                self.padded_grid.texts[r, c].set_color("#777777")
+                self.padded_grid.texts[r, c].set_color("#666666")
+        ax.add_patch(Rectangle((kw - 1.5, kh - 1.5), ow, oh, fill=False,
+                               edgecolor="#222222", linewidth=1.8, zorder=2.2))
         self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}",
                                  origin=(x_w, 0.0), title="wˡ⁺¹ (stored)")
         self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}",

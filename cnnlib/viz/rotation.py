@@ -16,6 +16,7 @@ from matplotlib.patches import Polygon, Rectangle
 
 from cnnlib.viz._frozen import FrozenBackground
 from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.deltas import PAD_GREY
 from cnnlib.viz.grid import GridArtist
 from cnnlib.viz.pathtext import PathText
 from cnnlib.viz.style import OKABE_ITO, ROLE, SEQUENTIAL_CMAP, new_figure
@@ -111,9 +112,10 @@ class KernelRotation(Drawing):
             inside = kh - 1 <= r < kh - 1 + oh and kw - 1 <= c < kw - 1 + ow
             if not inside:
                 ax.add_patch(Rectangle((mx + c - 0.5, my + r - 0.5), 1, 1,
-                                       facecolor="none", edgecolor=ROLE["muted"],
-                                       hatch="///", linewidth=0, zorder=1.5))
-                grid.texts[r, c].set_color("#777777")
+                                       facecolor=PAD_GREY, linewidth=0, zorder=1.5))
+                grid.texts[r, c].set_color("#666666")
+        ax.add_patch(Rectangle((mx + kw - 1.5, my + kh - 1.5), ow, oh, fill=False,
+                               edgecolor="#222222", linewidth=1.8, zorder=2.2))
         ax.add_patch(Rectangle((mx - 0.5, my - 0.5), kw, kh, fill=False,
                                edgecolor=ROLE["highlight"], linestyle="--",
                                linewidth=2.0, zorder=2.5))
