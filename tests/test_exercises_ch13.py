@@ -4,8 +4,10 @@ ones, with a message either way."""
 import numpy as np
 import pytest
 
+from cnnlib import correlate2d
 from cnnlib import exercises_ch01 as ex1
 from cnnlib import exercises_ch02 as ex2
+from cnnlib import exercises_ch03 as ex3
 
 
 def _says(capsys, word):
@@ -111,4 +113,43 @@ def test_ch02_nonzero_counts(capsys):
     assert ex2.check_padded_nonzeros(64)
     _says(capsys, "Right")
     assert not ex2.check_padded_nonzeros(100)
+    _says(capsys, "Not yet")
+
+
+# ---- chapter 3 --------------------------------------------------------------
+
+
+def test_ch03_output_size(capsys):
+    assert ex3.check_output_size(lambda H, K, p, s, d: (H + 2 * p - d * (K - 1) - 1)
+                                 // s + 1)
+    _says(capsys, "Right")
+    assert not ex3.check_output_size(lambda H, K, p, s, d: (H + 2 * p - K) // s + 1)
+    _says(capsys, "Not yet")
+    assert not ex3.check_output_size(lambda H, K, p, s, d: (H + 2 * p - d * (K - 1)
+                                                            - 1) / s + 1)
+    _says(capsys, "Not yet")
+
+
+def test_ch03_by_hand(capsys):
+    assert ex3.check_by_hand(3, 2)
+    _says(capsys, "Right")
+    assert not ex3.check_by_hand(3, 5)
+    assert "valid cross-correlation" in capsys.readouterr().out
+    assert not ex3.check_by_hand("3", 2)
+    _says(capsys, "Not yet")
+
+
+def test_ch03_symmetric_kernel(capsys):
+    assert ex3.check_symmetric_kernel([[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    _says(capsys, "Right")
+    for wrong in ([[1, 0, -1], [2, 0, -2], [1, 0, -1]], np.ones((3, 3)),
+                  np.eye(2), "abc"):
+        assert not ex3.check_symmetric_kernel(wrong)
+        _says(capsys, "Not yet")
+
+
+def test_ch03_strided(capsys):
+    assert ex3.check_strided(lambda a, k, s: correlate2d(a, k)[::s, ::s])
+    _says(capsys, "Right")
+    assert not ex3.check_strided(lambda a, k, s: correlate2d(a, k)[s - 1::s, ::s])
     _says(capsys, "Not yet")

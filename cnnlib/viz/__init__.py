@@ -36,6 +36,9 @@ __all__ += ["PathText", "TextGrid"]
 from cnnlib.viz.sharing import WeightSharingDrawing  # noqa: E402  (chapter 2)
 
 __all__ += ["WeightSharingDrawing"]
+from cnnlib.viz.sliding import SlidingWindowDrawing  # noqa: E402  (chapter 3)
+
+__all__ += ["SlidingWindowDrawing"]
 from cnnlib.viz.deltas import DeltaPropagation  # noqa: E402  (chapter 4)
 from cnnlib.viz.rotation import KernelRotation  # noqa: E402  (chapter 4)
 from cnnlib.viz.training import (  # noqa: E402  (chapter 6)

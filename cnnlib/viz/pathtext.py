@@ -227,5 +227,12 @@ class TextGrid:
     def get_texts(self) -> list[str]:
         return list(self._texts)
 
+    def set_offsets(self, xy) -> None:
+        """Move the anchor points to ``xy`` (shape (N, 2), data coordinates)."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        if len(xy) != self.n:
+            raise ValueError(f"xy: expected {self.n} points, got {len(xy)}")
+        self.collection.set_offsets(xy)
+
     def set_visible(self, visible: bool) -> None:
         self.collection.set_visible(visible)
