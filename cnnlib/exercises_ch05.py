@@ -8,6 +8,8 @@ test suite checks against finite differences.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from cnnlib.conv import conv2d_as_dense, conv2d_backward, conv2d_forward
@@ -28,7 +30,7 @@ EXERCISE_DELTA = np.array([[1.0, 0.0], [-1.0, 2.0]])
 
 
 def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(("Right. " + right) if ok else ("Not yet. " + wrong))
+    print(textwrap.fill(("Right. " + right) if ok else ("Not yet. " + wrong), 76))
     return ok
 
 

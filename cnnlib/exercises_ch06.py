@@ -8,6 +8,8 @@ with a random upstream gradient.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from cnnlib.gradcheck import numerical_gradient, relative_error
@@ -24,7 +26,7 @@ __all__ = [
 
 
 def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(("Right. " + right) if ok else ("Not yet. " + wrong))
+    print(textwrap.fill(("Right. " + right) if ok else ("Not yet. " + wrong), 76))
     return ok
 
 
