@@ -216,17 +216,15 @@ class MLP:
         y = self._check_vector(y, "y", self.L)
         zs, a = self.feedforward(x)
         L = self.L
-        deltas = [None] * (L + 1)
-        grad_w = [None] * (L + 1)
-        grad_b = [None] * (L + 1)
-        grad_a_cost = a[L] - y                                       # quadratic cost
-        deltas[L] = grad_a_cost * sigmoid_prime(zs[L])                        # (BP1)
+        deltas, grad_w, grad_b = ([None] * (L + 1) for _ in range(3))
+        grad_a_cost = a[L] - y  # the quadratic cost's gradient
+        deltas[L] = grad_a_cost * sigmoid_prime(zs[L])  # (BP1)
         for l in range(L - 1, 0, -1):
             weighted = self.weights[l + 1].T @ deltas[l + 1]
-            deltas[l] = weighted * sigmoid_prime(zs[l])                      # (BP2)
+            deltas[l] = weighted * sigmoid_prime(zs[l])  # (BP2)
         for l in range(1, L + 1):
-            grad_b[l] = deltas[l].copy()                                      # (BP3)
-            grad_w[l] = np.outer(deltas[l], a[l - 1])                         # (BP4)
+            grad_b[l] = deltas[l].copy()  # (BP3)
+            grad_w[l] = np.outer(deltas[l], a[l - 1])  # (BP4)
         cost = 0.5 * float(np.sum(grad_a_cost ** 2))
         return Backprop(grad_w, grad_b, deltas, zs, a, cost)
 

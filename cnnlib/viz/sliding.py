@@ -122,7 +122,7 @@ class SlidingWindowDrawing(Drawing):
         right = self.org_z[0] + ow + 0.3
         rows = max(hp, oh, kh)
         ax.set_xlim(0, max(right, 1))
-        ax.set_ylim(rows + 0.2, -1.3)
+        ax.set_ylim(rows + 0.2, -1.5)
         ax.set_aspect("equal")
         # input: padding cells grey, with their own (negative or large) indices
         cells, faces = [], []
@@ -146,8 +146,11 @@ class SlidingWindowDrawing(Drawing):
         TextGrid(ax, [(self.org_a[0] + c + 0.5, -0.12) for c in range(wp)],
                  [str(c - pl) for c in range(wp)], size=8, va="bottom",
                  color="#555555")
-        title = "input a" + (" (grey: zero padding)" if (hp, wp) != (h, w) else "")
-        PathText(ax, self.org_a[0] + wp / 2, -0.65, title, size=10.5, va="bottom")
+        PathText(ax, self.org_a[0] + wp / 2, -0.95, "input a", size=10.5,
+                 va="bottom")
+        if (hp, wp) != (h, w):
+            PathText(ax, self.org_a[0] + wp / 2, -0.5, "grey: zero padding", size=9,
+                     va="bottom")
         # kernel
         self._grid(ax, self.org_k, kh, kw, "#F3F3F3")
         TextGrid(ax, [(self.org_k[0] + c + 0.5, r + 0.5) for r in range(kh)
@@ -157,7 +160,7 @@ class SlidingWindowDrawing(Drawing):
                  [str(c) for c in range(kw)], size=8, va="bottom", color="#555555")
         TextGrid(ax, [(self.org_k[0] - 0.2, r + 0.5) for r in range(kh)],
                  [str(r) for r in range(kh)], size=8, ha="right", color="#555555")
-        PathText(ax, self.org_k[0] + kw / 2, -0.65, "kernel k", size=10.5,
+        PathText(ax, self.org_k[0] + kw / 2, -0.95, "kernel k", size=10.5,
                  va="bottom")
         # output
         self._grid(ax, self.org_z, oh, ow, "#FFFFFF")
@@ -167,9 +170,11 @@ class SlidingWindowDrawing(Drawing):
                  [str(c) for c in range(ow)], size=8, va="bottom", color="#555555")
         TextGrid(ax, [(self.org_z[0] - 0.2, r + 0.5) for r in range(oh)],
                  [str(r) for r in range(oh)], size=8, ha="right", color="#555555")
-        sym = r"$\star$" if op == "correlate" else r"$\ast$"
-        PathText(ax, self.org_z[0] + ow / 2, -0.65, f"z = a {sym} k ({mode})",
-                 size=10.5, va="bottom")
+        what = "cross-correlation" if op == "correlate" else "convolution"
+        PathText(ax, self.org_z[0] + ow / 2, -0.95, "output z", size=10.5,
+                 va="bottom")
+        PathText(ax, self.org_z[0] + ow / 2, -0.5, f"{what}, {mode}", size=9,
+                 va="bottom")
         # moving parts: the window, its kernel labels, the output cell
         self.window = Rectangle((0, 0), kw, kh, fill=False, lw=3.2,
                                 edgecolor=ROLE["highlight"], zorder=6)
