@@ -89,8 +89,8 @@ class Layer:
 class Conv2D(Layer):
     """A convolution layer: z = a ⋆ w + b (cross-correlation, as in PyTorch).
 
-    ``backward`` applies (4.6) for the input, dC/da = full_convolve(delta, w)
-    summed over filters, and (5.1)-(5.3) for the weights and biases; both come
+    ``backward`` applies (ch4-bp-channels) for the input, dC/da = full_convolve(delta, w)
+    summed over filters, and (ch5-dw-batch) for the weights and biases; both come
     from :func:`cnnlib.conv2d_backward`.
 
     Parameters
@@ -397,12 +397,12 @@ def backprop(model: Sequential, loss: SoftmaxCrossEntropy, x, labels):
     Returns ``(C, grads)``: the cost and dC/dp for every parameter p of
     ``model`` (keyed as in :meth:`Sequential.params`).
     """
-    a = as_float_array(x, "x")              # 1. input: a⁰ = x
-    z_out = model.forward(a)                # 2. feedforward: zˡ, aˡ for l = 1..L
+    a = as_float_array(x, "x")      # 1. input: a⁰ = x
+    z_out = model.forward(a)        # 2. feedforward: zˡ, aˡ, l = 1..L
     cost = loss.forward(z_out, labels)
-    delta = loss.backward()                 # 3. output error δᴸ
-    model.backward(delta)                   # 4. backpropagate δˡ, l = L-1..1,
-    return cost, model.grads()              # 5. and each layer's dC/dw, dC/db
+    delta = loss.backward()         # 3. output error δᴸ
+    model.backward(delta)           # 4. backpropagate δˡ, l = L-1..1,
+    return cost, model.grads()      # 5. and each layer's dC/dw, dC/db
 
 
 def predict(model: Sequential, x, batch_size: int = 256) -> np.ndarray:

@@ -10,7 +10,7 @@ The forward pass is a cross-correlation, z^{l+1} = a^l ⋆ w^{l+1} + b^{l+1}
 
     δ^l[p, q] = σ′(z^l[p, q]) · Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} δ^{l+1}[p-i, q-j] w[i, j]
 
-with the out-of-range deltas read as zeros: equation (4.6) of the book.
+with the out-of-range deltas read as zeros: equation (ch4-delta-sum) of the book.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def backprop_sum(delta, w, p: int, q: int) -> float:
 
 
 def full_correlate_rot180(delta, w) -> np.ndarray:
-    """Slide rot180(w) over δ padded with KH−1 and KW−1 zeros: the loops of (4.7).
+    """Slide rot180(w) over δ padded with KH−1 and KW−1 zeros, as in (ch4-bp-corr).
 
     ``out[p, q] = Σ_{u=0}^{KH-1} Σ_{v=0}^{KW-1} D[p+u, q+v] · w[KH-1-u, KW-1-v]``
     where D is the padded delta map; p runs over 0..OH+KH−2, q over 0..OW+KW−2.

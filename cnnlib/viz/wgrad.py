@@ -6,7 +6,7 @@ position:
 
     ∂C/∂w^l[a, b] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+a, y+b],
 
-the valid cross-correlation of the activations with the delta map (5.1).
+the valid cross-correlation of the activations with the delta map (ch5-dw).
 :func:`weight_gradient_pairs` lists the pairs, :class:`WeightGradient` draws
 them.
 """
@@ -61,7 +61,7 @@ def weight_gradient_pairs(a: int, b: int, act_shape, delta_shape):
 
 
 def weight_gradient(act, delta) -> np.ndarray:
-    """dC/dw for one channel, by the loops of (5.1): shape (H−OH+1, W−OW+1)."""
+    """dC/dw for one channel, by the loops of (ch5-dw): shape (H−OH+1, W−OW+1)."""
     act = np.asarray(act, dtype=np.float64)
     delta = np.asarray(delta, dtype=np.float64)
     kh, kw = act.shape[0] - delta.shape[0] + 1, act.shape[1] - delta.shape[1] + 1
