@@ -204,3 +204,14 @@ def test_training_figures_reject_bad_input():
         plot_misclassified(np.zeros((3, 1, 8, 8)), np.zeros(2), np.zeros(3))
     with pytest.raises(ValueError, match="labels"):
         plot_digits(np.zeros((3, 1, 8, 8)), np.zeros(2))
+
+
+def test_transpose_of_dense_matrix_lists_the_kernel_reversed():
+    from cnnlib.viz.deltas import dense_weight_labels, plot_dense_transpose
+
+    labels = dense_weight_labels((2, 2), (3, 3))
+    assert labels.shape == (4, 9)
+    assert list(labels.T[4]) == ["w11", "w10", "w01", "w00"]
+    # every output row holds each weight exactly once
+    assert all(sorted(r[r != ""]) == ["w00", "w01", "w10", "w11"] for r in labels)
+    assert len(plot_dense_transpose().axes) == 2

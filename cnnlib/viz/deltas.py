@@ -28,7 +28,9 @@ __all__ = [
     "DeltaPropagation",
     "backprop_sum",
     "delta_sources",
+    "dense_weight_labels",
     "full_correlate_rot180",
+    "plot_dense_transpose",
 ]
 
 #: The kernel of the chapter's running example: distinct numbers, so a reader
@@ -216,3 +218,72 @@ class DeltaPropagation(Drawing):
                   for x, y, i, j in sources]
         total = backprop_sum(self.delta, self.w, p, q)
         self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {total:g}")
+
+
+def dense_weight_labels(kernel_shape=(2, 2), in_shape=(3, 3)) -> np.ndarray:
+    """Which weight sits in each entry of the layer's dense matrix M.
+
+    Returns an array of str of shape (OH·OW, H·W): ``"w{i}{j}"`` where
+    ``M[r, s]`` holds w[i, j] (row r = output x·OW + y, column s = input
+    p·W + q), and ``""`` where M is zero. Built from
+    :func:`cnnlib.conv2d_as_dense` with one unit kernel per weight.
+    """
+    from cnnlib.conv import conv2d_as_dense
+
+    kh, kw = kernel_shape
+    h, w = in_shape
+    labels = None
+    for i in range(kh):
+        for j in range(kw):
+            unit = np.zeros((1, 1, kh, kw))
+            unit[0, 0, i, j] = 1.0
+            m = conv2d_as_dense(unit, (1, h, w))
+            if labels is None:
+                labels = np.full(m.shape, "", dtype=object)
+            labels[m == 1.0] = f"w{i}{j}"
+    return labels
+
+
+def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,
+                         dpi: int = 90):
+    """The dense matrix M of a conv layer beside its transpose Mᵀ.
+
+    Column ``pick`` of M (the outputs one input feeds) is outlined, and so is
+    the same line as a row of Mᵀ, where the weights read in reverse order:
+    the rotated kernel. Returns a detached Figure.
+    """
+    from cnnlib.viz.style import ROLE
+
+    labels = dense_weight_labels(kernel_shape, in_shape)
+    n_out, n_in = labels.shape
+    h, w = in_shape
+    oh, ow = h - kernel_shape[0] + 1, w - kernel_shape[1] + 1
+    s = pick[0] * w + pick[1]
+    out_names = [f"z{x}{y}" for x in range(oh) for y in range(ow)]
+    in_names = [f"a{p}{q}" for p in range(h) for q in range(w)]
+    fig = new_figure(0.42 * (n_in + n_out) + 2.2, 0.42 * n_in + 1.4, dpi=dpi)
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [n_in, n_out]})
+    panels = ((axes[0], labels, out_names, in_names, "M  (z = M a + b)", ("col", s)),
+              (axes[1], labels.T, in_names, [f"δ{n[1:]}" for n in out_names],
+               "Mᵀ  (∂C/∂a = Mᵀ δ)", ("row", s)))
+    for ax, lab, rows, cols, title, (kind, k) in panels:
+        filled = (lab != "").astype(float)
+        ax.imshow(filled, cmap="Greens", vmin=0, vmax=4, interpolation="nearest")
+        for (r, c), text in np.ndenumerate(lab):
+            ax.text(c, r, text, ha="center", va="center", fontsize=8)
+        ax.set_xticks(range(lab.shape[1]), cols, fontsize=8)
+        ax.set_yticks(range(lab.shape[0]), rows, fontsize=8)
+        ax.xaxis.tick_top()
+        ax.set_xticks(np.arange(-0.5, lab.shape[1]), minor=True)
+        ax.set_yticks(np.arange(-0.5, lab.shape[0]), minor=True)
+        ax.grid(which="minor", color="#BBBBBB", linewidth=0.5)
+        ax.tick_params(which="minor", length=0)
+        ax.set_title(title, fontsize=10, pad=24)
+        if kind == "col":
+            box = Rectangle((k - 0.5, -0.5), 1, lab.shape[0])
+        else:
+            box = Rectangle((-0.5, k - 0.5), lab.shape[1], 1)
+        box.set(fill=False, edgecolor=ROLE["highlight"], linewidth=2.5, zorder=5)
+        ax.add_patch(box)
+    fig.tight_layout()
+    return fig
