@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.activations import sigmoid, tanh
+from cnnlib.exercises_common import as_array, is_int, report
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.mlp import tiny_example
 
@@ -23,22 +24,14 @@ __all__ = [
 ]
 
 
-def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(("Right. " + right) if ok else ("Not yet. " + wrong))
-    return ok
-
-
 def check_input_gradient(values) -> bool:
     """Exercise 1.1: the gradient of the cost with respect to the input,
     (dC/dx_0, dC/dx_1), of the chapter's network, to 3 decimal places."""
     net, x, y = tiny_example()
     expected = net.weights[1].T @ net.backprop(x, y).deltas[1]
-    try:
-        got = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        got = None
-    ok = got is not None and got.shape == (2,) and np.allclose(got, expected, atol=5e-4)
-    return _report(
+    got = as_array(values, (2,))
+    ok = got is not None and np.allclose(got, expected, atol=5e-4)
+    return report(
         ok, f"dC/dx = ({expected[0]:.4f}, {expected[1]:.4f}).",
         "Give two numbers. The input x_k feeds all three hidden neurons, through "
         "column k of w^1; add the three hidden deltas, each scaled by its weight. "
@@ -50,12 +43,9 @@ def check_output_deltas(values) -> bool:
     network when the target is y = (0, 1) instead of (1, 0)."""
     net, x, _ = tiny_example()
     expected = net.backprop(x, np.array([0.0, 1.0])).deltas[2]
-    try:
-        got = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        got = None
-    ok = got is not None and got.shape == (2,) and np.allclose(got, expected, atol=5e-4)
-    return _report(
+    got = as_array(values, (2,))
+    ok = got is not None and np.allclose(got, expected, atol=5e-4)
+    return report(
         ok, f"delta^2 = ({expected[0]:.4f}, {expected[1]:.4f}).",
         "Give two numbers. The forward pass does not change with the target: "
         "a^2 and z^2 are as in the chapter; only a^2 - y does (BP1).")
@@ -66,8 +56,8 @@ def check_gradient_count(n) -> bool:
     sizes (784, 30, 10) has (all dC/dw^l and dC/db^l entries together)."""
     sizes = (784, 30, 10)
     expected = sum(sizes[l] * sizes[l - 1] + sizes[l] for l in range(1, len(sizes)))
-    ok = isinstance(n, (int, np.integer)) and int(n) == expected
-    return _report(
+    ok = is_int(n) and int(n) == expected
+    return report(
         ok, f"{expected} numbers: one for each weight and each bias.",
         "By BP4, dC/dw^l has the shape of w^l, (n_l, n_{l-1}); by BP3, dC/db^l "
         "has n_l entries. Add them up for l = 1 and l = 2.")
@@ -92,14 +82,14 @@ def check_cross_entropy_delta(output_delta) -> bool:
         try:
             got = np.asarray(output_delta(z.copy(), y.copy()), dtype=np.float64)
         except Exception as err:  # the reader's code: report, do not crash
-            return _report(False, "", f"output_delta raised {type(err).__name__}: {err}")
+            return report(False, "", f"output_delta raised {type(err).__name__}: {err}")
         if got.shape != (n,) or relative_error(got, expected) > 1e-6:
-            return _report(
+            return report(
                 False, "",
                 f"for n_L = {n} the result differs from the finite-difference "
                 "slope of C. Start from BP1, dC/da_j = -(y_j/a_j) + (1-y_j)/(1-a_j),"
                 " and use sigma'(z) = a (1 - a).")
-    return _report(True, "The sigma' factor cancels: delta^L = a^L - y.", "")
+    return report(True, "The sigma' factor cancels: delta^L = a^L - y.", "")
 
 
 def check_bp2_tanh(delta_previous) -> bool:
@@ -125,16 +115,16 @@ def check_bp2_tanh(delta_previous) -> bool:
             got = np.asarray(delta_previous(w.copy(), g.copy(), z.copy()),
                              dtype=np.float64)
         except Exception as err:  # the reader's code: report, do not crash
-            return _report(False, "",
-                           f"delta_previous raised {type(err).__name__}: {err}")
+            return report(False, "",
+                          f"delta_previous raised {type(err).__name__}: {err}")
         if got.shape != (n_l,):
-            return _report(False, "",
-                           f"for w_next of shape {w.shape} the result should have "
-                           f"shape ({n_l},), got {got.shape}. Which index of w "
-                           "does BP2 sum over?")
+            return report(False, "",
+                          f"for w_next of shape {w.shape} the result should have "
+                          f"shape ({n_l},), got {got.shape}. Which index of w "
+                          "does BP2 sum over?")
         if relative_error(got, expected) > 1e-6:
-            return _report(False, "",
-                           "the shape is right but the numbers are not. tanh'(z) "
-                           "= 1 - tanh(z)^2; and is it w or its transpose?")
-    return _report(True, "BP2 is the same for any activation; only sigma' changes.",
-                   "")
+            return report(False, "",
+                          "the shape is right but the numbers are not. tanh'(z) "
+                          "= 1 - tanh(z)^2; and is it w or its transpose?")
+    return report(True, "BP2 is the same for any activation; only sigma' changes.",
+                  "")

@@ -7,11 +7,10 @@ Each ``check_*`` function takes the reader's answer, prints whether it is right
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from cnnlib.conv import conv2d_as_dense, conv2d_output_shape
+from cnnlib.exercises_common import is_int, report
 
 __all__ = [
     "check_parameter_counts",
@@ -19,15 +18,6 @@ __all__ = [
     "check_nonzeros",
     "check_padded_nonzeros",
 ]
-
-
-def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(("Right. " + right) if ok else ("Not yet. " + wrong))
-    return ok
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 
 def check_parameter_counts(dense, local, shared) -> bool:
@@ -39,8 +29,8 @@ def check_parameter_counts(dense, local, shared) -> bool:
     n_in, n_out = c * h * w, f * oh * ow
     expected = (n_in * n_out, n_out * c * k * k, f * c * k * k)
     got = (dense, local, shared)
-    if not all(_is_int(v) for v in got):
-        return _report(False, "", "give three integers: dense, local, shared.")
+    if not all(is_int(v) for v in got):
+        return report(False, "", "give three integers: dense, local, shared.")
     wrong = [name for name, g, e in zip(("dense", "local", "shared"), got, expected,
                                         strict=True) if g != e]
     hints = {
@@ -50,10 +40,10 @@ def check_parameter_counts(dense, local, shared) -> bool:
                  "input channels.",
         "shared": "shared: each output channel has one kernel per input channel.",
     }
-    return _report(not wrong,
-                   f"dense {expected[0]:,}, locally connected {expected[1]:,}, "
-                   f"shared {expected[2]:,}.",
-                   " ".join(hints[n] for n in wrong))
+    return report(not wrong,
+                  f"dense {expected[0]:,}, locally connected {expected[1]:,}, "
+                  f"shared {expected[2]:,}.",
+                  " ".join(hints[n] for n in wrong))
 
 
 def check_kernel_entry(kernel_entry) -> bool:
@@ -70,8 +60,8 @@ def check_kernel_entry(kernel_entry) -> bool:
             try:
                 got = kernel_entry(r, c)
             except Exception as err:  # the reader's code: report, do not crash
-                return _report(False, "", f"kernel_entry({r}, {c}) raised "
-                               f"{type(err).__name__}: {err}")
+                return report(False, "", f"kernel_entry({r}, {c}) raised "
+                              f"{type(err).__name__}: {err}")
             if got is not None:
                 try:
                     got = tuple(int(v) for v in got)
@@ -79,14 +69,14 @@ def check_kernel_entry(kernel_entry) -> bool:
                     got = "not a pair"
             if got != want:
                 x, y, xp, yp = r // 3, r % 3, c // 4, c % 4
-                return _report(False, "",
-                               f"row {r} is z[{x},{y}] and column {c} is "
-                               f"a[{xp},{yp}]; kernel_entry gives {got!r}. Output "
-                               "z[x, y] reads a[x+i, y+j] through k[i, j], for "
-                               "i, j in 0..1.")
-    return _report(True, "Entry (r, c) is k[x'-x, y'-y] inside the window, 0 "
-                   "outside: it depends only on the offset between output and "
-                   "input, which is what makes the matrix (block) Toeplitz.", "")
+                return report(False, "",
+                              f"row {r} is z[{x},{y}] and column {c} is "
+                              f"a[{xp},{yp}]; kernel_entry gives {got!r}. Output "
+                              "z[x, y] reads a[x+i, y+j] through k[i, j], for "
+                              "i, j in 0..1.")
+    return report(True, "Entry (r, c) is k[x'-x, y'-y] inside the window, 0 "
+                  "outside: it depends only on the offset between output and "
+                  "input, which is what makes the matrix (block) Toeplitz.", "")
 
 
 def check_nonzeros(n) -> bool:
@@ -95,11 +85,11 @@ def check_nonzeros(n) -> bool:
     entries (stride 1, no padding)."""
     w = np.random.default_rng(3).uniform(0.5, 1.5, (4, 3, 3, 3))
     expected = int(np.count_nonzero(conv2d_as_dense(w, (3, 8, 8))))
-    ok = _is_int(n) and n == expected
-    return _report(ok, f"{expected}: each of the F x OH x OW rows holds one "
-                   "entry per kernel weight, C x KH x KW of them.",
-                   "count the rows of the matrix (output values) and the nonzeros "
-                   "in one row (how many input values one output reads).")
+    ok = is_int(n) and n == expected
+    return report(ok, f"{expected}: each of the F x OH x OW rows holds one "
+                  "entry per kernel weight, C x KH x KW of them.",
+                  "count the rows of the matrix (output values) and the nonzeros "
+                  "in one row (how many input values one output reads).")
 
 
 def check_padded_nonzeros(n) -> bool:
@@ -108,9 +98,9 @@ def check_padded_nonzeros(n) -> bool:
     k = np.array([[1.0, -1.0], [2.0, 0.5]])
     expected = int(np.count_nonzero(conv2d_as_dense(k[None, None], (1, 4, 4),
                                                     padding=1)))
-    ok = _is_int(n) and n == expected
-    return _report(ok, f"{expected}: the output is 5 x 5, but taps that land on "
-                   "the padding read a zero and have no column in the matrix.",
-                   "the output grows to 5 x 5, but a tap that lands on a padded "
-                   "zero has no input column. Count, for each of the 4 taps, the "
-                   "outputs whose tap lands inside the image.")
+    ok = is_int(n) and n == expected
+    return report(ok, f"{expected}: the output is 5 x 5, but taps that land on "
+                  "the padding read a zero and have no column in the matrix.",
+                  "the output grows to 5 x 5, but a tap that lands on a padded "
+                  "zero has no input column. Count, for each of the 4 taps, the "
+                  "outputs whose tap lands inside the image.")

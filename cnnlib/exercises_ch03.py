@@ -8,7 +8,6 @@ Each ``check_*`` function takes the reader's answer, prints whether it is right
 from __future__ import annotations
 
 import itertools
-import numbers
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from cnnlib.conv import (
     correlate2d,
     rot180,
 )
+from cnnlib.exercises_common import is_number, report
 
 __all__ = [
     "EXERCISE_A",
@@ -32,15 +32,6 @@ __all__ = [
 #: The input and kernel of Exercise 3.2.
 EXERCISE_A = np.array([[2.0, 0.0, 1.0], [1.0, 3.0, 0.0], [0.0, 1.0, 2.0]])
 EXERCISE_K = np.array([[1.0, 2.0], [0.0, -1.0]])
-
-
-def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(("Right. " + right) if ok else ("Not yet. " + wrong))
-    return ok
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
 def check_output_size(output_size) -> bool:
@@ -57,16 +48,16 @@ def check_output_size(output_size) -> bool:
         try:
             got = output_size(h, k, p, s, d)
         except Exception as err:  # the reader's code: report, do not crash
-            return _report(False, "", f"output_size({h}, {k}, {p}, {s}, {d}) raised "
-                           f"{type(err).__name__}: {err}")
-        if not (_is_number(got) and got == expected):
-            return _report(False, "",
-                           f"output_size(H={h}, K={k}, padding={p}, stride={s}, "
-                           f"dilation={d}) gave {got!r}. How many rows does the "
-                           "dilated kernel span, and how many window positions "
-                           "0, s, 2s, ... fit in the padded input?")
-    return _report(True, "floor((H + 2p - d(K - 1) - 1) / s) + 1, in every case.",
-                   "")
+            return report(False, "", f"output_size({h}, {k}, {p}, {s}, {d}) raised "
+                          f"{type(err).__name__}: {err}")
+        if not (is_number(got) and got == expected):
+            return report(False, "",
+                          f"output_size(H={h}, K={k}, padding={p}, stride={s}, "
+                          f"dilation={d}) gave {got!r}. How many rows does the "
+                          "dilated kernel span, and how many window positions "
+                          "0, s, 2s, ... fit in the padded input?")
+    return report(True, "floor((H + 2p - d(K - 1) - 1) / s) + 1, in every case.",
+                  "")
 
 
 def check_by_hand(full_convolution_11, valid_correlation_01) -> bool:
@@ -75,8 +66,8 @@ def check_by_hand(full_convolution_11, valid_correlation_01) -> bool:
     a, k = EXERCISE_A, EXERCISE_K
     want = (convolve2d(a, k, "full")[1, 1], correlate2d(a, k, "valid")[0, 1])
     got = (full_convolution_11, valid_correlation_01)
-    if not all(_is_number(v) for v in got):
-        return _report(False, "", "give two numbers.")
+    if not all(is_number(v) for v in got):
+        return report(False, "", "give two numbers.")
     bad = [name for name, g, w in zip(("full convolution [1, 1]",
                                        "valid cross-correlation [0, 1]"), got, want,
                                       strict=True) if abs(g - w) > 1e-9]
@@ -86,8 +77,8 @@ def check_by_hand(full_convolution_11, valid_correlation_01) -> bool:
         "valid cross-correlation [0, 1]": "(a ⋆ k)[0, 1] = sum over i, j of "
         "a[0 + i, 1 + j] k[i, j].",
     }
-    return _report(not bad, f"{want[0]:g} and {want[1]:g}.",
-                   " ".join(f"The {b} is off: {hints[b]}" for b in bad))
+    return report(not bad, f"{want[0]:g} and {want[1]:g}.",
+                  " ".join(f"The {b} is off: {hints[b]}" for b in bad))
 
 
 def check_symmetric_kernel(k) -> bool:
@@ -97,18 +88,18 @@ def check_symmetric_kernel(k) -> bool:
     try:
         k = np.asarray(k, dtype=np.float64)
     except (TypeError, ValueError):
-        return _report(False, "", "give a 3 x 3 array of numbers.")
+        return report(False, "", "give a 3 x 3 array of numbers.")
     if k.shape != (3, 3):
-        return _report(False, "", f"the kernel should be 3 x 3, got shape {k.shape}.")
+        return report(False, "", f"the kernel should be 3 x 3, got shape {k.shape}.")
     if np.unique(k).size < 2:
-        return _report(False, "", "a constant kernel is too easy: use at least two "
-                       "different values.")
+        return report(False, "", "a constant kernel is too easy: use at least two "
+                      "different values.")
     a = np.random.default_rng(5).standard_normal((6, 7))
     same = np.allclose(correlate2d(a, k), convolve2d(a, k))
-    return _report(same and np.array_equal(rot180(k), k),
-                   "k equals rot180(k): k[i, j] = k[2 - i, 2 - j] for all i, j.",
-                   "on a random input the two operations differ. Since "
-                   "a ∗ k = a ⋆ rot180(k), what must rot180(k) be?")
+    return report(same and np.array_equal(rot180(k), k),
+                  "k equals rot180(k): k[i, j] = k[2 - i, 2 - j] for all i, j.",
+                  "on a random input the two operations differ. Since "
+                  "a ∗ k = a ⋆ rot180(k), what must rot180(k) be?")
 
 
 def check_strided(strided) -> bool:
@@ -122,13 +113,13 @@ def check_strided(strided) -> bool:
         try:
             got = np.asarray(strided(a.copy(), k.copy(), s), dtype=np.float64)
         except Exception as err:  # the reader's code: report, do not crash
-            return _report(False, "", f"strided raised {type(err).__name__}: {err}")
+            return report(False, "", f"strided raised {type(err).__name__}: {err}")
         if got.shape != want.shape:
-            return _report(False, "", f"for a {h} x {w} input, a {kh} x {kw} kernel "
-                           f"and stride {s} the output is {want.shape}, got "
-                           f"{got.shape}.")
+            return report(False, "", f"for a {h} x {w} input, a {kh} x {kw} kernel "
+                          f"and stride {s} the output is {want.shape}, got "
+                          f"{got.shape}.")
         if not np.allclose(got, want):
-            return _report(False, "", "the shape is right but the values are not: "
-                           "output [x, y] is the stride-1 output at [s x, s y].")
-    return _report(True, "A stride-s layer gives every s-th output of the "
-                   "stride-1 layer (computed directly, it skips the others).", "")
+            return report(False, "", "the shape is right but the values are not: "
+                          "output [x, y] is the stride-1 output at [s x, s y].")
+    return report(True, "A stride-s layer gives every s-th output of the "
+                  "stride-1 layer (computed directly, it skips the others).", "")

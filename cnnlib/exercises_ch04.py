@@ -8,11 +8,10 @@ test suite checks against finite differences.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
 from cnnlib.conv import conv2d_backward, conv2d_forward, rot180
+from cnnlib.exercises_common import as_array, report
 
 __all__ = [
     "EXERCISE_DELTA",
@@ -29,11 +28,6 @@ EXERCISE_KERNEL = np.array([[1.0, 2.0], [3.0, 4.0]])
 EXERCISE_DELTA = np.array([[1.0, 0.0], [-1.0, 2.0]])
 
 
-def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(textwrap.fill(("Right. " + right) if ok else ("Not yet. " + wrong), 76))
-    return ok
-
-
 def _input_gradient(delta, w, in_shape, stride=1, padding=0):
     """dC/da for one cross-correlation layer, from conv2d_backward."""
     x = np.zeros(in_shape)
@@ -41,20 +35,12 @@ def _input_gradient(delta, w, in_shape, stride=1, padding=0):
     return conv2d_backward(delta, cache)[0]
 
 
-def _as_array(values, shape):
-    try:
-        got = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return got if got.shape == shape else None
-
-
 def check_input_gradient_by_hand(values) -> bool:
     """Exercise 4.1: dC/da^l (shape (3, 3)) for the layer z^{l+1} = a^l ⋆ w^{l+1}
     with ``EXERCISE_KERNEL`` and ``EXERCISE_DELTA``."""
     expected = _input_gradient(EXERCISE_DELTA[None, None], EXERCISE_KERNEL[None, None],
                                (1, 1, 3, 3))[0, 0]
-    got = _as_array(values, (3, 3))
+    got = as_array(values, (3, 3))
     ok = got is not None and np.allclose(got, expected)
     hint = "Give a 3x3 array. "
     if got is not None and np.allclose(got, _input_gradient(
@@ -62,7 +48,7 @@ def check_input_gradient_by_hand(values) -> bool:
             (1, 1, 3, 3))[0, 0]):
         hint += ("Your numbers are those of the other convention: the forward pass "
                  "here is a cross-correlation. ")
-    return _report(
+    return report(
         ok, "Each corner got one product, each edge two and the centre four.",
         hint + "Position (p, q) feeds output (p - i, q - j) through w[i, j]; add "
         "delta[p - i, q - j] * w[i, j] over the (i, j) for which that output exists.")
@@ -77,7 +63,7 @@ def check_rule_for_true_convolution(choice: str) -> bool:
     (d) full_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
     """
     ok = str(choice).strip().lower().strip("()") == "b"
-    return _report(
+    return report(
         ok, "(b), which equals full_correlate(delta, w): the backward pass uses the "
         "forward operation, in full mode, with the kernel rotated.",
         "Two of the options have the wrong mode: the result must be as large as "
@@ -87,13 +73,13 @@ def check_rule_for_true_convolution(choice: str) -> bool:
 def check_mixup_is_hidden(w) -> bool:
     """Exercise 4.3: a 3x3 kernel, not all of whose entries are equal, for which
     the two conventions give the same delta (so a mix-up cannot be seen)."""
-    got = _as_array(w, (3, 3))
+    got = as_array(w, (3, 3))
     if got is None:
-        return _report(False, "", "Give a 3x3 array of numbers.")
+        return report(False, "", "Give a 3x3 array of numbers.")
     if np.all(got == got.flat[0]):
-        return _report(False, "", "Make at least two entries different.")
+        return report(False, "", "Make at least two entries different.")
     ok = np.array_equal(rot180(got), got)
-    return _report(
+    return report(
         ok, "rot180(w) = w, so turning the kernel changes nothing. Such kernels "
         "(and kernels of all ones) are why a test needs a random kernel.",
         "The two rules differ by one rotation of the kernel. When is rot180(w) = w?")
@@ -112,18 +98,18 @@ def check_strided_delta(func) -> bool:
         expected = _input_gradient(delta[None, None], w[None, None],
                                    (1, 1) + in_shape, stride=2)[0, 0]
         try:
-            got = _as_array(func(delta.copy(), w.copy(), in_shape), in_shape)
+            got = as_array(func(delta.copy(), w.copy(), in_shape), in_shape)
         except Exception as err:  # the reader's code may raise anything
-            return _report(False, "", f"Your function raised {type(err).__name__}: "
-                           f"{err}")
+            return report(False, "", f"Your function raised {type(err).__name__}: "
+                          f"{err}")
         if got is None or not np.allclose(got, expected):
-            return _report(
+            return report(
                 False, "",
                 f"Wrong for a {in_shape} layer and a {k_shape} kernel. Put s - 1 = 1 "
                 "zero between neighbouring deltas, then apply the stride-1 rule; the "
                 "last rows or columns of the layer may receive nothing.")
-    return _report(True, "Stride s in the forward pass becomes s - 1 zeros between "
-                   "the deltas in the backward pass.", "")
+    return report(True, "Stride s in the forward pass becomes s - 1 zeros between "
+                  "the deltas in the backward pass.", "")
 
 
 def check_multichannel_delta(func) -> bool:
@@ -136,11 +122,11 @@ def check_multichannel_delta(func) -> bool:
     in_shape = (c, 4 + kh - 1, 5 + kw - 1)
     expected = _input_gradient(delta[None], w, (1,) + in_shape)[0]
     try:
-        got = _as_array(func(delta.copy(), w.copy()), in_shape)
+        got = as_array(func(delta.copy(), w.copy()), in_shape)
     except Exception as err:  # the reader's code may raise anything
-        return _report(False, "", f"Your function raised {type(err).__name__}: {err}")
+        return report(False, "", f"Your function raised {type(err).__name__}: {err}")
     ok = got is not None and np.allclose(got, expected)
-    return _report(
+    return report(
         ok, "Channel c collects from every filter f through the slice w[f, c].",
         f"Expected shape {in_shape}. Each input channel c feeds every filter f "
         "through w[f, c]: sum the single-channel rule over f.")

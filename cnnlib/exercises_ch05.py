@@ -8,11 +8,10 @@ test suite checks against finite differences.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
 from cnnlib.conv import conv2d_as_dense, conv2d_backward, conv2d_forward
+from cnnlib.exercises_common import as_array, report
 
 __all__ = [
     "EXERCISE_ACTIVATIONS",
@@ -29,11 +28,6 @@ EXERCISE_ACTIVATIONS = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0], [3.0, 1.0, 0.
 EXERCISE_DELTA = np.array([[1.0, 0.0], [-1.0, 2.0]])
 
 
-def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(textwrap.fill(("Right. " + right) if ok else ("Not yet. " + wrong), 76))
-    return ok
-
-
 def _grads(x, delta, k_shape, stride=1, padding=0):
     """(dw, db) of a cross-correlation layer, from conv2d_backward."""
     f, c = delta.shape[1], x.shape[1]
@@ -43,20 +37,12 @@ def _grads(x, delta, k_shape, stride=1, padding=0):
     return dw, db
 
 
-def _as_array(values, shape):
-    try:
-        got = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return got if got.shape == shape else None
-
-
 def check_weight_gradient_by_hand(dw, db) -> bool:
     """Exercise 5.1: dC/dw^l (shape (2, 2)) and dC/db^l (a number) for the layer
     z^l = a^{l-1} ⋆ w^l + b^l with ``EXERCISE_ACTIVATIONS`` and ``EXERCISE_DELTA``."""
     exp_dw, exp_db = _grads(EXERCISE_ACTIVATIONS[None, None], EXERCISE_DELTA[None, None],
                             (2, 2))
-    got = _as_array(dw, (2, 2))
+    got = as_array(dw, (2, 2))
     try:
         got_db = float(db)
     except (TypeError, ValueError):
@@ -64,15 +50,15 @@ def check_weight_gradient_by_hand(dw, db) -> bool:
     ok_w = got is not None and np.allclose(got, exp_dw[0, 0])
     ok_b = got_db is not None and np.isclose(got_db, exp_db[0])
     if ok_w and ok_b:
-        return _report(True, "Each weight collected four products, one per output.",
-                       "")
+        return report(True, "Each weight collected four products, one per output.",
+                      "")
     hint = []
     if not ok_w:
         hint.append("dC/dw[i, j] adds delta[x, y] * a[x + i, y + j] over the four "
                     "outputs (x, y); give a 2x2 array.")
     if not ok_b:
         hint.append("The bias is added at every output, with slope 1 each time.")
-    return _report(False, "", " ".join(hint))
+    return report(False, "", " ".join(hint))
 
 
 def check_tied_counts(no_padding, padding_one) -> bool:
@@ -83,7 +69,7 @@ def check_tied_counts(no_padding, padding_one) -> bool:
     expected = (int(np.count_nonzero(conv2d_as_dense(w, (1, 8, 8)))),
                 int(np.count_nonzero(conv2d_as_dense(w, (1, 8, 8), padding=1))))
     ok = (no_padding, padding_one) == expected
-    return _report(
+    return report(
         ok, "One entry per output at which the weight meets a real input; with "
         "padding, some of its products are with the padding's zeros, which are not "
         "inputs and have no matrix column.",
@@ -102,17 +88,17 @@ def check_strided_weight_gradient(func) -> bool:
         delta = rng.normal(size=(oh, ow))
         expected = _grads(a[None, None], delta[None, None], k_shape, stride=2)[0][0, 0]
         try:
-            got = _as_array(func(a.copy(), delta.copy(), k_shape), tuple(k_shape))
+            got = as_array(func(a.copy(), delta.copy(), k_shape), tuple(k_shape))
         except Exception as err:  # the reader's code may raise anything
-            return _report(False, "", f"Your function raised {type(err).__name__}: "
-                           f"{err}")
+            return report(False, "", f"Your function raised {type(err).__name__}: "
+                          f"{err}")
         if got is None or not np.allclose(got, expected):
-            return _report(
+            return report(
                 False, "",
                 f"Wrong for a {in_shape} input and a {k_shape} kernel. With stride 2, "
                 "w[i, j] met a[2x + i, 2y + j] at output (x, y).")
-    return _report(True, "The stride shows up as a step of 2 in the activation "
-                   "index: a strided window, not a dilated kernel.", "")
+    return report(True, "The stride shows up as a step of 2 in the activation "
+                  "index: a strided window, not a dilated kernel.", "")
 
 
 def check_slip_shape(shape) -> bool:
@@ -123,7 +109,7 @@ def check_slip_shape(shape) -> bool:
     except (TypeError, ValueError):
         got = None
     ok = got == (1, 1)
-    return _report(
+    return report(
         ok, "A 1x1 result cannot be the gradient of a 3x3 kernel: the activations "
         "must be those of layer l - 1, which are 8x8.",
         "Both delta^l and a^l have the shape of the layer's output. What does a "
@@ -142,11 +128,11 @@ def check_batch_weight_gradient(func) -> bool:
     try:
         dw, db = func(x.copy(), delta.copy(), k_shape, padding)
     except Exception as err:  # the reader's code may raise anything
-        return _report(False, "", f"Your function raised {type(err).__name__}: {err}")
-    got_w, got_b = _as_array(dw, exp_dw.shape), _as_array(db, exp_db.shape)
+        return report(False, "", f"Your function raised {type(err).__name__}: {err}")
+    got_w, got_b = as_array(dw, exp_dw.shape), as_array(db, exp_db.shape)
     ok = (got_w is not None and got_b is not None and np.allclose(got_w, exp_dw)
           and np.allclose(got_b, exp_db))
-    return _report(
+    return report(
         ok, "The sum over the batch is one more sum over positions: every image "
         "used the same weights.",
         f"Expected shapes {exp_dw.shape} and {exp_db.shape}. Pad x first, then "

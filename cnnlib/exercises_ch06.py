@@ -8,10 +8,9 @@ with a random upstream gradient.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
+from cnnlib.exercises_common import report
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.nn import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU, Sequential
 from cnnlib.pool import avg_pool2d_forward
@@ -23,11 +22,6 @@ __all__ = [
     "check_leaky_relu",
     "check_parameter_count",
 ]
-
-
-def _report(ok: bool, right: str, wrong: str) -> bool:
-    print(textwrap.fill(("Right. " + right) if ok else ("Not yet. " + wrong), 76))
-    return ok
 
 
 def chapter_model(seed: int = 0) -> Sequential:
@@ -42,7 +36,7 @@ def check_parameter_count(n) -> bool:
     :func:`chapter_model`."""
     expected = sum(p.size for p in chapter_model().params().values())
     ok = n == expected
-    return _report(
+    return report(
         ok, "The dense layer holds most of them; the convolution, thanks to sharing, "
         "very few.",
         "Count the kernel's weights (F x C x KH x KW), one bias per filter, then the "
@@ -66,10 +60,10 @@ def check_layer_shapes(shapes) -> bool:
     hint = "Give five shapes, one per layer, as tuples. "
     if got is not None and len(got) == 5 and got[0] == (1, 16, 6, 6):
         hint += "The convolution has padding 1. "
-    return _report(ok, "Each backward pass returns a delta of the same shape as its "
-                   "layer's input: the list read backwards.",
-                   hint + "Padding 1 keeps a 3x3 convolution's output 8x8; pooling "
-                   "halves it; Flatten multiplies the three last sizes.")
+    return report(ok, "Each backward pass returns a delta of the same shape as its "
+                  "layer's input: the list read backwards.",
+                  hint + "Padding 1 keeps a 3x3 convolution's output 8x8; pooling "
+                  "halves it; Flatten multiplies the three last sizes.")
 
 
 def _gradcheck_layer(layer: Layer, x: np.ndarray, rng) -> float:
@@ -89,19 +83,19 @@ def check_leaky_relu(cls) -> bool:
     try:
         layer = cls(0.1)
         if not isinstance(layer, Layer):
-            return _report(False, "", "Subclass cnnlib.nn.Layer.")
+            return report(False, "", "Subclass cnnlib.nn.Layer.")
         y = layer.forward(x.copy())
         ok_forward = np.allclose(y, np.where(x > 0, x, 0.1 * x))
         err = _gradcheck_layer(layer, x.copy(), rng)
     except Exception as error:  # the reader's code may raise anything
-        return _report(False, "", f"Your layer raised {type(error).__name__}: {error}")
+        return report(False, "", f"Your layer raised {type(error).__name__}: {error}")
     if not ok_forward:
-        return _report(False, "", "The forward pass is wrong: a = z where z > 0, "
-                       "alpha * z elsewhere.")
-    return _report(err < 1e-7, f"Backward matches finite differences (relative "
-                   f"error {err:.1e}).",
-                   f"Backward is off (relative error {err:.2f}): it should return "
-                   "delta times the slope, 1 or alpha, at the stored input.")
+        return report(False, "", "The forward pass is wrong: a = z where z > 0, "
+                      "alpha * z elsewhere.")
+    return report(err < 1e-7, f"Backward matches finite differences (relative "
+                  f"error {err:.1e}).",
+                  f"Backward is off (relative error {err:.2f}): it should return "
+                  "delta times the slope, 1 or alpha, at the stored input.")
 
 
 def check_avg_pool_layer(cls) -> bool:
@@ -113,15 +107,15 @@ def check_avg_pool_layer(cls) -> bool:
     try:
         layer = cls(2)
         if not isinstance(layer, Layer):
-            return _report(False, "", "Subclass cnnlib.nn.Layer.")
+            return report(False, "", "Subclass cnnlib.nn.Layer.")
         y = layer.forward(x.copy())
         ok_forward = np.allclose(y, avg_pool2d_forward(x, 2)[0])
         err = _gradcheck_layer(layer, x.copy(), rng)
     except Exception as error:  # the reader's code may raise anything
-        return _report(False, "", f"Your layer raised {type(error).__name__}: {error}")
+        return report(False, "", f"Your layer raised {type(error).__name__}: {error}")
     if not ok_forward:
-        return _report(False, "", "The forward pass differs from avg_pool2d_forward.")
-    return _report(err < 1e-7, "Each input of a window gets a quarter of the window's "
-                   "delta.",
-                   f"Backward is off (relative error {err:.2f}): keep the cache from "
-                   "forward and pass it to avg_pool2d_backward.")
+        return report(False, "", "The forward pass differs from avg_pool2d_forward.")
+    return report(err < 1e-7, "Each input of a window gets a quarter of the window's "
+                  "delta.",
+                  f"Backward is off (relative error {err:.2f}): keep the cache from "
+                  "forward and pass it to avg_pool2d_backward.")

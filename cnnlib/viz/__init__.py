@@ -39,7 +39,10 @@ __all__ += ["WeightSharingDrawing"]
 from cnnlib.viz.sliding import SlidingWindowDrawing  # noqa: E402  (chapter 3)
 
 __all__ += ["SlidingWindowDrawing"]
-from cnnlib.viz.deltas import DeltaPropagation  # noqa: E402  (chapter 4)
+from cnnlib.viz.deltas import (  # noqa: E402  (chapter 4)
+    DeltaPropagation,
+    plot_dense_transpose,
+)
 from cnnlib.viz.rotation import KernelRotation  # noqa: E402  (chapter 4)
 from cnnlib.viz.training import (  # noqa: E402  (chapter 6)
     plot_digits,
@@ -50,4 +53,5 @@ from cnnlib.viz.training import (  # noqa: E402  (chapter 6)
 from cnnlib.viz.wgrad import WeightGradient  # noqa: E402  (chapter 5)
 
 __all__ += ["DeltaPropagation", "KernelRotation", "WeightGradient", "plot_digits",
-            "plot_kernels", "plot_learning_curve", "plot_misclassified"]
+            "plot_dense_transpose", "plot_kernels", "plot_learning_curve",
+            "plot_misclassified"]
