@@ -4,8 +4,8 @@
 matplotlib's JavaScript HTML player, which carries its own slider and play
 buttons, so a reader of the static book can scrub through a figure with no
 running kernel. The player's HTML is then made self-contained and accessible:
-the external icon font is dropped (buttons get text symbols), the frame image
-gets the drawing's alt text, and the slider gets a label.
+the external icon font is dropped (buttons get inline SVG icons), the frame
+image gets the drawing's alt text, and the slider gets a label.
 """
 
 from __future__ import annotations
@@ -17,18 +17,29 @@ from matplotlib.animation import FuncAnimation
 
 from cnnlib.viz.base import Drawing
 
-# Text symbols for the player's buttons, replacing the Font Awesome icons that
+# Icons for the player's buttons, replacing the Font Awesome icons that
 # matplotlib loads from a CDN (the book loads nothing from third parties).
+# Inline SVG rather than text symbols: media-control glyphs such as U+23EE
+# are missing from many fonts and would show as empty boxes.
+_SVG = ('<svg aria-hidden="true" focusable="false" width="14" height="14" '
+        'viewBox="0 0 16 16" fill="currentColor" style="vertical-align:middle">'
+        "{}</svg>")
 _ICONS = {
-    "fa-minus": "\u2212",
-    "fa-fast-backward": "\u23ee",
-    "fa-step-backward": "\u25c0\u2502",
-    "fa-play fa-flip-horizontal": "\u25c0",
-    "fa-pause": "\u23f8",
-    "fa-play": "\u25b6",
-    "fa-step-forward": "\u2502\u25b6",
-    "fa-fast-forward": "\u23ed",
-    "fa-plus": "+",
+    "fa-minus": '<rect x="2" y="7" width="12" height="2"/>',
+    "fa-fast-backward": '<rect x="1" y="2" width="2" height="12"/>'
+                        '<path d="M9 2 3 8l6 6zM15 2 9 8l6 6z"/>',
+    "fa-step-backward": '<rect x="3" y="2" width="2" height="12"/>'
+                        '<path d="M13 2 5 8l8 6z"/>',
+    "fa-play fa-flip-horizontal": '<path d="M12 2 4 8l8 6z"/>',
+    "fa-pause": '<rect x="3" y="2" width="3.5" height="12"/>'
+                '<rect x="9.5" y="2" width="3.5" height="12"/>',
+    "fa-play": '<path d="M4 2l8 6-8 6z"/>',
+    "fa-step-forward": '<path d="M3 2l8 6-8 6z"/>'
+                       '<rect x="11" y="2" width="2" height="12"/>',
+    "fa-fast-forward": '<path d="M1 2l6 6-6 6zM7 2l6 6-6 6z"/>'
+                       '<rect x="13" y="2" width="2" height="12"/>',
+    "fa-plus": '<rect x="2" y="7" width="12" height="2"/>'
+               '<rect x="7" y="2" width="2" height="12"/>',
 }
 
 
@@ -50,8 +61,8 @@ def make_accessible(player: str, alt: str, label: str) -> str:
     """Make matplotlib's ``to_jshtml`` output self-contained and accessible.
 
     Removes every ``<link>`` to an external stylesheet, swaps the icon-font
-    glyphs for text, gives the frame ``<img>`` its ``alt`` text and the range
-    slider an ``aria-label``. Raises ``ValueError`` if the player's markup is
+    glyphs for inline SVG icons, gives the frame ``<img>`` its ``alt`` text
+    and the range slider an ``aria-label``. Raises ``ValueError`` if the player's markup is
     not what this function knows (so a matplotlib change cannot pass silently).
     """
     out, n_links = re.subn(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>", "", player)
@@ -62,7 +73,7 @@ def make_accessible(player: str, alt: str, label: str) -> str:
         classes = match.group(1).replace("fa ", "", 1).strip()
         if classes not in _ICONS:
             raise ValueError(f"player: unknown icon class {classes!r}")
-        return f'<span aria-hidden="true">{_ICONS[classes]}</span>'
+        return _SVG.format(_ICONS[classes])
 
     out = re.sub(r'<i class="(fa [^"]*)"></i>', icon, out)
     out, n_img = re.subn(
@@ -136,6 +147,9 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     finally:
         if dpi is not None:
             drawing.fig.set_dpi(old_dpi)
+        # The animation must not start a timer on a later draw of this figure
+        # (it would, through its first-draw handler): it lives only as HTML.
+        drawing.fig.canvas.mpl_disconnect(anim._first_draw_id)
         anim.event_source = None
         drawing.update(**before)
     player = make_accessible(player, drawing.alt, label or f"Frame of: {drawing.alt}")

@@ -44,7 +44,8 @@ def interactive(drawing: Drawing) -> W.VBox:
         raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
     drawing.update(**drawing.state)
     image = W.Image(value=drawing.render_png(), format="png",
-                    layout=W.Layout(max_width="100%"))
+                    # natural size (a flex column would stretch it, blurred)
+                    layout=W.Layout(max_width="100%", align_self="flex-start"))
     status = W.HTML(_status(drawing))
     controls = {p.name: _control(p) for p in drawing.params}
 

@@ -8,6 +8,9 @@
   terminal. In reStructuredText that is a block quote (and a formula with a
   continuation line becomes a definition list), so such a block is made a
   plain-text code block: monospace, laid out as in the source.
+* napoleon reads an attribute's docstring "Alt text: what it shows" as
+  type "Alt text" plus a description. cnnlib gives attribute types as
+  annotations, never that way, so the split is undone.
 * Docstrings write absolute values and norms as ``|x|``, which reStructuredText
   reads as a substitution reference (an error). A bar outside literal text,
   roles and literal blocks is escaped, so it shows as written.
@@ -124,6 +127,26 @@ def literal_formula_blocks(lines: list[str]) -> list[str]:
 
 def process_docstring(app, what, name, obj, options, lines):
     lines[:] = escape_docstring_bars(literal_formula_blocks(lines))
+
+
+def rejoin_attribute_type(app, what, name, obj, options, lines):
+    """Undo napoleon's "type: description" split of an attribute docstring.
+
+    napoleon turns ``T: text`` into ``text`` followed by a blank line and
+    ``:type: T``; this puts ``T: `` back in front of the text.
+    """
+    if what not in ("attribute", "data", "property"):
+        return
+    for j in range(len(lines) - 1, 0, -1):
+        if lines[j].startswith(":type: ") and not lines[j - 1].strip():
+            kind = lines[j][len(":type: "):]
+            del lines[j - 1:j + 1]
+            first = next((i for i, line in enumerate(lines) if line.strip()), None)
+            if first is None:
+                lines.insert(0, kind)
+            else:
+                lines[first] = f"{kind}: {lines[first]}"
+            return
 
 
 def resolve_reexport(app: Sphinx, env, node, contnode):
@@ -244,6 +267,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("autodoc-skip-member", skip_namedtuple_aliases)
     # before napoleon (priority 500) turns numpydoc sections into rST
     app.connect("autodoc-process-docstring", process_docstring, priority=400)
+    app.connect("autodoc-process-docstring", rejoin_attribute_type, priority=600)
     app.connect("missing-reference", resolve_reexport)
     app.connect("missing-reference", ignore_external, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,11 +14,15 @@ notebook ran ipywidgets, require.js and the widget manager as well. Offline
 * removes duplicated inline scripts (sphinx-thebe's config is added twice,
   and its second ``const`` declaration is a JavaScript error on every page);
 * warns, and so fails a ``-W`` build, if a page would still load a script or
-  stylesheet from another host.
+  stylesheet from another host;
+* drops the theme's ``fontawesome.js`` (1.5 MB, the heaviest file of every
+  page): it only swaps icons for SVGs, and the theme's stylesheet already
+  draws every icon with the Font Awesome web font it ships.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -59,6 +63,21 @@ def copy_mathjax(app: Sphinx, exc: Exception | None) -> None:
             shutil.copytree(item, dest / item.name,
                             ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(src / MATHJAX_BUNDLE, dest / MATHJAX_BUNDLE)
+
+
+_FONTAWESOME_JS = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def drop_fontawesome_js(app: Sphinx, exc: Exception | None) -> None:
+    """Remove the Font Awesome script tag from every built page."""
+    if exc is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = _FONTAWESOME_JS.sub("", text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
 
 
 def _is_external(url: str) -> bool:
@@ -102,4 +121,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_local_mathjax)
     app.connect("html-page-context", clean_page_assets, priority=900)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", drop_fontawesome_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,233 @@
+"""Live widgets in a real JupyterLab: run a notebook, move a slider with the
+keyboard, and see the figure change.
+
+The test starts JupyterLab on 127.0.0.1 (a free port, a token) over a temporary
+copy of the book, so nothing it runs or saves touches the repository. It drives
+every chapter notebook that builds a widget panel (a code cell calling
+``interactive(``) and a tiny fixture notebook of its own, which proves the
+machinery whatever the chapters hold.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import checks
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+RUN_TIMEOUT_S = int(os.environ.get('LAB_RUN_TIMEOUT', 240))
+
+
+def widget_notebooks(folder: Path) -> list[Path]:
+    """Notebooks in ``folder`` with a code cell that calls ``interactive(``."""
+    found = []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            source = "".join(cell.get("source", []))
+            if cell.get("cell_type") == "code" and re.search(r"\binteractive\(", source):
+                found.append(path)
+                break
+    return found
+
+
+NOTEBOOKS = ([f"fixtures/{p.name}" for p in widget_notebooks(FIXTURES)]
+             + [f"book/{p.name}" for p in widget_notebooks(REPO / "book")])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium_path):
+    """A JupyterLab server on 127.0.0.1 over a temporary copy of the book."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "root"
+    ignore = shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__")
+    shutil.copytree(REPO / "book", root / "book", ignore=ignore)
+    if (REPO / "benchmarks").is_dir():  # read by a chapter appendix
+        shutil.copytree(REPO / "benchmarks", root / "benchmarks", ignore=ignore)
+    shutil.copytree(FIXTURES, root / "fixtures", ignore=ignore)
+    # Quiet, offline, no autosave: no news or update checks, no announcements.
+    _write_json(tmp / "config" / "jupyter_server_config.json", {
+        "LabApp": {"news_url": None,
+                   "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}})
+    settings = tmp / "settings"
+    _write_json(settings / "@jupyterlab" / "apputils-extension"
+                / "notification.jupyterlab-settings",
+                {"fetchNews": "false", "checkForUpdates": False})
+    _write_json(settings / "@jupyterlab" / "docmanager-extension"
+                / "plugin.jupyterlab-settings", {"autosave": False})
+    _write_json(settings / "@jupyterlab" / "notebook-extension"
+                / "tracker.jupyterlab-settings",
+                # every cell in the DOM (no windowing), so every prompt is seen
+                {"autoStartDefaultKernel": True, "windowingMode": "none"})
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"),
+               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), MPLBACKEND="Agg",
+               PYDEVD_DISABLE_FILE_VALIDATION="1")
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
+           f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+           "--LabApp.extension_manager=readonly"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, CI
+        cmd.append("--allow-root")
+    log = open(tmp / "lab.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                            cwd=root)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}api/status?token={token}",
+                                            timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("JupyterLab did not start:\n"
+                                + (tmp / "lab.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield {"base": base, "token": token, "root": root}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _run_all(page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    # if the kernel was not connected yet, Lab asks which one to start
+    select = page.locator(".jp-Dialog").get_by_role("button", name="Select")
+    try:
+        select.wait_for(timeout=2000)
+        select.click()
+    except Exception:  # no dialog: the kernel was already there
+        pass
+
+
+def _wait_until_run(notebook, timeout_s: int) -> None:
+    """Until every code cell shows an execution count (none is pending)."""
+    page = notebook.page
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the notebook did not finish running in {timeout_s} s")
+
+
+def _errors(notebook) -> list[str]:
+    out = []
+    for sel in ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
+                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'):
+        for text in notebook.locator(sel).all_inner_texts():
+            if "Traceback" in text or "Error" in text:
+                out.append(text[-600:])
+    return out
+
+
+def _image_src(image) -> str:
+    return image.get_attribute("src") or ""
+
+
+def _changes_figure(page, image, act) -> bool:
+    before = _image_src(image)
+    act()
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        if _image_src(image) != before:
+            return True
+    return False
+
+
+def _press_slider(page, handle) -> None:
+    handle.focus()
+    now = float(handle.get_attribute("aria-valuenow") or 0)
+    top = float(handle.get_attribute("aria-valuemax") or now + 1)
+    page.keyboard.press("ArrowRight" if now < top else "ArrowLeft")
+
+
+@pytest.mark.skipif(not NOTEBOOKS, reason="no notebook with a widget panel")
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_widget_sliders_redraw_the_figure_in_jupyterlab(browser, lab, notebook):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    probe = checks.Probe((lab["base"],)).attach(page)
+    try:
+        # ?reset: a fresh workspace, so this notebook is the only tab
+        page.goto(f"{lab['base']}lab/tree/{notebook}?reset&token={lab['token']}")
+        nb = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+        nb.locator(".jp-Cell").first.wait_for(timeout=60000)
+        # the kernel has started and is idle (status bar: "Python 3 (...) | Idle")
+        page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\| Idle")).first \
+            .wait_for(timeout=90000)
+        _run_all(page)
+        _wait_until_run(nb, RUN_TIMEOUT_S)
+        assert not _errors(nb), "\n\n".join(_errors(nb))
+
+        panels = nb.locator(".jp-OutputArea-output").filter(
+            has=page.locator("img.widget-image"))
+        assert panels.count() >= 1, "no widget panel with an image was displayed"
+        for k in range(panels.count()):
+            panel = panels.nth(k)
+            panel.scroll_into_view_if_needed()
+            image = panel.locator("img.widget-image").first
+            sliders = panel.locator(".noUi-handle")
+            toggles = panel.locator(".widget-toggle-button:not(.mod-active)")
+            assert sliders.count() or toggles.count(), f"panel {k + 1} has no control"
+            for s in range(sliders.count()):
+                handle = sliders.nth(s)
+
+                def move(h=handle):
+                    _press_slider(page, h)
+
+                assert _changes_figure(page, image, move), (
+                    f"{notebook}: panel {k + 1}, slider {s + 1}: the arrow key did "
+                    f"not change the figure")
+            if not sliders.count():
+                button = toggles.first
+
+                def toggle(b=button):
+                    b.focus()
+                    page.keyboard.press("Space")
+
+                assert _changes_figure(page, image, toggle), (
+                    f"{notebook}: panel {k + 1}: a toggle did not change the figure")
+        assert not _errors(nb), "\n\n".join(_errors(nb))
+        assert not probe.external, f"JupyterLab requested other hosts: {probe.external}"
+    except Exception:
+        shot = Path(lab["root"]).parent / f"failure-{Path(notebook).stem}.png"
+        page.screenshot(path=str(shot))
+        print(f"screenshot of the failure: {shot}")
+        raise
+    finally:
+        context.close()

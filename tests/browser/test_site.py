@@ -1,0 +1,120 @@
+"""The rendered book in headless Chromium: every page, served and from disk.
+
+Each page is visited once (see conftest.py); the tests below assert on what
+the visit found and name every page and problem when they fail.
+"""
+
+from __future__ import annotations
+
+import checks
+import pytest
+
+
+def _report(reports, attribute) -> str:
+    lines = [f"{path}: {problem}" for path, r in reports.items()
+             for problem in getattr(r, attribute)]
+    return "\n".join(lines)
+
+
+def test_the_book_has_pages(served_reports):
+    assert len(served_reports) >= 3, list(served_reports)
+    assert any(r.has_math for r in served_reports.values()), "no page has maths"
+
+
+def test_no_console_errors_failed_or_third_party_requests(served_reports):
+    assert not _report(served_reports, "network"), _report(served_reports, "network")
+
+
+def test_maths_is_typeset_on_every_page(served_reports):
+    assert not _report(served_reports, "math"), _report(served_reports, "math")
+
+
+def test_every_image_loads(served_reports):
+    assert not _report(served_reports, "images"), _report(served_reports, "images")
+
+
+def test_every_content_image_has_alt_text(served_reports):
+    assert not _report(served_reports, "alt"), _report(served_reports, "alt")
+
+
+def test_every_content_image_has_a_caption(served_reports):
+    assert not _report(served_reports, "captions"), _report(served_reports, "captions")
+
+
+def test_every_animation_responds_to_slider_and_play_from_the_keyboard(
+        served_reports):
+    problems = _report(served_reports, "animations")
+    assert not problems, problems
+
+
+def test_no_serious_or_critical_accessibility_violations(served_reports):
+    assert not _report(served_reports, "axe"), _report(served_reports, "axe")
+
+
+def test_every_page_weighs_at_most_3_mb(served_reports):
+    problems = [f"{path}: {p}" for path, r in served_reports.items()
+                for p in checks.weight_problems(r.weight, r.weight_parts)]
+    for path, r in sorted(served_reports.items(), key=lambda kv: -kv[1].weight):
+        print(f"page weight {r.weight / 1e6:5.2f} MB  {path}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_internal_link_resolves(served_reports, site):
+    links = {r.path: r.links for r in served_reports.values()}
+    problems = checks.link_problems(links, (site.url,))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_notebook_download_button_links_the_notebook(served_reports, site):
+    # pages made from notebooks offer the .ipynb (the theme's download menu)
+    notebook_pages = [r for r in served_reports.values()
+                      if any(h.endswith(".ipynb") for h in r.links)]
+    if not notebook_pages:
+        pytest.skip("no chapter notebook is in the table of contents yet")
+    for r in notebook_pages:
+        ipynb = [h for h in r.links if h.endswith(".ipynb")]
+        assert not checks.link_problems({r.path: ipynb}, (site.url,))
+
+
+# -- the book opened from disk, network cut off ------------------------------
+
+
+def test_from_disk_nothing_but_local_files_is_requested(file_reports):
+    assert not _report(file_reports, "network"), _report(file_reports, "network")
+
+
+def test_from_disk_maths_is_typeset(file_reports):
+    assert any(r.has_math for r in file_reports.values())
+    assert not _report(file_reports, "math"), _report(file_reports, "math")
+
+
+def test_from_disk_animations_play(file_reports):
+    problems = _report(file_reports, "animations")
+    assert not problems, problems
+
+
+def test_from_disk_every_internal_link_resolves(file_reports):
+    links = {r.path: r.links for r in file_reports.values()}
+    problems = checks.link_problems(links, ("file://",))
+    assert not problems, "\n".join(problems)
+
+
+# -- search --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["served", "file"])
+def test_search_finds_a_word_of_the_book(browser, site, built_html, mode):
+    base = site.url if mode == "served" else built_html.as_uri() + "/"
+    allowed = (site.url,) if mode == "served" else ("file://",)
+    context = browser.new_context()
+    page = context.new_page()
+    probe = checks.Probe(allowed).attach(page)
+    try:
+        page.goto(base + "search.html?q=backpropagation")
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=15000)
+        assert results.count() >= 1
+        page.wait_for_timeout(300)
+        assert not probe.problems(), probe.problems()
+    finally:
+        context.close()
