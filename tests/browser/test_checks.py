@@ -1,0 +1,153 @@
+"""The checkers catch what they are for: pointed at deliberately broken pages,
+each one reports its problem; pointed at a clean page, none reports anything.
+
+Without this, a checker that silently found nothing (a wrong selector, a page
+that never loaded) would make the site tests pass for the wrong reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import checks
+import pytest
+from visiting import serve, visit
+
+# A 2x2 PNG (valid image data), and a page with one of each problem.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==")
+FRAME_A = "data:image/png;base64," + base64.b64encode(PNG).decode()
+
+BROKEN = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Broken</title>
+<script src="https://cdn.example.org/mathjax.js"></script>
+</head><body><main>
+<h1>A deliberately broken page</h1>
+<p>Raw display maths: $$ \\delta^l = \\sigma'(z^l) $$ and an untypeset
+<span class="math notranslate">\\(x^2\\)</span> and inline $a^{l-1}$.</p>
+<p><a href="missing.html">a dead link</a>, <a href="#nowhere">a dead anchor</a>,
+<a href="clean.html#no-such-id">a dead anchor on another page</a>,
+<a href="clean.html#target">a good link</a>.</p>
+<img src="missing.png" alt="an image that does not exist">
+<img src="dot.png">
+<button style="width:2em;height:2em"></button>
+<div class="animation">
+  <img id="_anim_img0" src="FRAME_A" alt="a frozen animation">
+  <input id="_anim_slider0" type="range" aria-label="frame" min="0" max="3" value="0">
+  <button aria-label="Play">play</button>
+</div>
+</main></body></html>
+""".replace("FRAME_A", FRAME_A)
+
+CLEAN = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Clean</title></head>
+<body><main>
+<h1 id="target">A clean page</h1>
+<p>No maths, a <a href="broken.html">link that works</a>.</p>
+<figure><img src="dot.png" alt="a dot"><figcaption>A dot.</figcaption></figure>
+</main></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def bad_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad-site")
+    (root / "broken.html").write_text(BROKEN)
+    (root / "clean.html").write_text(CLEAN)
+    (root / "dot.png").write_bytes(PNG)
+    server = serve(root)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def broken(browser, bad_site):
+    return visit(browser, bad_site.url + "broken.html", (bad_site.url,),
+                 html_file=bad_site.root / "broken.html", root=bad_site.root,
+                 base_url=bad_site.url)
+
+
+@pytest.fixture(scope="module")
+def clean(browser, bad_site):
+    return visit(browser, bad_site.url + "clean.html", (bad_site.url,),
+                 html_file=bad_site.root / "clean.html", root=bad_site.root,
+                 base_url=bad_site.url)
+
+
+def _has(problems, *fragments):
+    return any(all(f in p for f in fragments) for p in problems)
+
+
+def test_an_external_script_is_blocked_and_reported(broken):
+    assert _has(broken.network, "request to another host", "cdn.example.org")
+    assert _has(broken.network, "failed request", "cdn.example.org")
+    assert _has(broken.network, "failed request", "missing.png")
+
+
+def test_raw_maths_is_reported(broken):
+    assert _has(broken.math, "raw TeX $$")
+    assert _has(broken.math, "maths not typeset", "x^2")
+    assert _has(broken.math, "MathJax did not load")
+    assert _has(broken.math, "$x^y$") or _has(broken.math, "$...\\command...$")
+
+
+def test_a_missing_image_alt_text_and_caption_are_reported(broken):
+    assert _has(broken.images, "did not load", "missing.png")
+    assert _has(broken.alt, "without alt text", "dot.png")
+    assert _has(broken.captions, "without a caption", "dot.png")
+
+
+def test_an_animation_that_does_not_move_is_reported(broken):
+    assert _has(broken.animations, "slider (ArrowRight) did not change the frame")
+    assert _has(broken.animations, "Play did not change the frame")
+
+
+def test_dead_links_and_anchors_are_reported(broken, bad_site):
+    problems = checks.link_problems({broken.path: broken.links}, (bad_site.url,))
+    assert _has(problems, "dead link", "missing.html", "404")
+    assert _has(problems, "#nowhere", "no element with id")
+    assert _has(problems, "#no-such-id", "no element with id")
+    assert not _has(problems, "clean.html#target")
+
+
+def test_an_unnamed_button_is_an_accessibility_violation(broken):
+    assert _has(broken.axe, "critical", "button-name")
+
+
+def test_an_overweight_page_is_reported(broken):
+    assert broken.weight > 0
+    assert checks.weight_problems(broken.weight, broken.weight_parts, limit=100)
+    assert not checks.weight_problems(broken.weight, broken.weight_parts)
+
+
+def test_the_clean_page_passes_every_check(clean, bad_site):
+    for attribute in ("network", "math", "images", "alt", "captions", "animations",
+                      "axe"):
+        assert getattr(clean, attribute) == [], attribute
+    assert not checks.link_problems({clean.path: clean.links}, (bad_site.url,))
+
+
+def test_a_book_page_with_mathjax_from_a_cdn_fails_offline(browser, built_html,
+                                                           tmp_path):
+    """What a default Jupyter Book page does: MathJax from a CDN. Offline, the
+    request is blocked and the maths stays raw; the checks must say so."""
+    pages = [p for p in sorted((built_html / "book").glob("*.html"))
+             if 'class="math' in p.read_text(encoding="utf-8")]
+    assert pages, "no page of the book has maths"
+    page = pages[0]
+    os.symlink(built_html / "_static", tmp_path / "_static")
+    (tmp_path / "book").mkdir()
+    text = page.read_text(encoding="utf-8")
+    local = 'src="../_static/mathjax/tex-chtml.js"'
+    assert local in text
+    cdn = 'src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"'
+    (tmp_path / "book" / page.name).write_text(text.replace(local, cdn))
+    server = serve(tmp_path)
+    try:
+        report = visit(browser, f"{server.url}book/{page.name}", (server.url,),
+                       axe=False)
+    finally:
+        server.close()
+    assert _has(report.network, "request to another host", "cdn.jsdelivr.net")
+    assert _has(report.math, "maths not typeset")
