@@ -397,12 +397,12 @@ def backprop(model: Sequential, loss: SoftmaxCrossEntropy, x, labels):
     Returns ``(C, grads)``: the cost and dC/dp for every parameter p of
     ``model`` (keyed as in :meth:`Sequential.params`).
     """
-    a = as_float_array(x, "x")      # 1. input: a⁰ = x
-    z_out = model.forward(a)        # 2. feedforward: zˡ, aˡ, l = 1..L
+    a = as_float_array(x, "x")      # 1. load the input: a⁰ = x
+    z_out = model.forward(a)        # 2. forwards: zˡ, aˡ, l = 1..L
     cost = loss.forward(z_out, labels)
-    delta = loss.backward()         # 3. output error δᴸ
-    model.backward(delta)           # 4. backpropagate δˡ, l = L-1..1,
-    return cost, model.grads()      # 5. and each layer's dC/dw, dC/db
+    delta = loss.backward()         # 3. the output delta δᴸ
+    model.backward(delta)           # 4. carry δˡ down, l = L-1..1,
+    return cost, model.grads()      # 5. and read off dC/dw, dC/db
 
 
 def predict(model: Sequential, x, batch_size: int = 256) -> np.ndarray:

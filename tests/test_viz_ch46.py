@@ -95,7 +95,7 @@ def test_weight_gradient_is_valid_correlation_of_activations_with_deltas():
 
 
 def test_weight_gradient_pairs_reject_bad_arguments():
-    with pytest.raises(ValueError, match=r"\(a, b\)"):
+    with pytest.raises(ValueError, match=r"\(i, j\)"):
         weight_gradient_pairs(3, 0, (5, 5), (3, 3))
     with pytest.raises(ValueError, match="delta_shape"):
         weight_gradient_pairs(0, 0, (2, 2), (3, 3))

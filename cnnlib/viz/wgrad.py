@@ -1,10 +1,10 @@
 """Chapter 5: the gradient of one shared weight.
 
-Weight w^l[a, b] is used at every output position (x, y), always on the
-activation a^{l-1}[x+a, y+b]. Its gradient therefore adds up one product per
+Weight w^l[i, j] is used at every output position (x, y), always on the
+activation a^{l-1}[x+i, y+j]. Its gradient therefore adds up one product per
 position:
 
-    ∂C/∂w^l[a, b] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+a, y+b],
+    ∂C/∂w^l[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+i, y+j],
 
 the valid cross-correlation of the activations with the delta map (ch5-dw).
 :func:`weight_gradient_pairs` lists the pairs, :class:`WeightGradient` draws
@@ -36,12 +36,12 @@ EXAMPLE_ACTIVATIONS = np.array([
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
 
-def weight_gradient_pairs(a: int, b: int, act_shape, delta_shape):
-    """The (activation, delta) index pairs whose products add up to dC/dw[a, b].
+def weight_gradient_pairs(i: int, j: int, act_shape, delta_shape):
+    """The (activation, delta) index pairs whose products add up to dC/dw[i, j].
 
     Returns
     -------
-    list of ((x + a, y + b), (x, y))
+    list of ((x + i, y + j), (x, y))
         One pair per output position (x, y), x = 0..OH−1, y = 0..OW−1, row by row.
     """
     h, w = act_shape
@@ -52,12 +52,12 @@ def weight_gradient_pairs(a: int, b: int, act_shape, delta_shape):
             f"delta_shape: expected at most act_shape = {tuple(act_shape)}, got "
             f"{tuple(delta_shape)}"
         )
-    if not (0 <= a < kh and 0 <= b < kw):
+    if not (0 <= i < kh and 0 <= j < kw):
         raise ValueError(
-            f"(a, b): expected 0 <= a < {kh} and 0 <= b < {kw} for a kernel of "
-            f"shape ({kh}, {kw}), got ({a}, {b})"
+            f"(i, j): expected 0 <= i < {kh} and 0 <= j < {kw} for a kernel of "
+            f"shape ({kh}, {kw}), got ({i}, {j})"
         )
-    return [((x + a, y + b), (x, y)) for x in range(oh) for y in range(ow)]
+    return [((x + i, y + j), (x, y)) for x in range(oh) for y in range(ow)]
 
 
 def weight_gradient(act, delta) -> np.ndarray:
@@ -66,10 +66,10 @@ def weight_gradient(act, delta) -> np.ndarray:
     delta = np.asarray(delta, dtype=np.float64)
     kh, kw = act.shape[0] - delta.shape[0] + 1, act.shape[1] - delta.shape[1] + 1
     out = np.zeros((kh, kw))
-    for a in range(kh):
-        for b in range(kw):
-            out[a, b] = sum(act[p] * delta[d] for p, d in
-                            weight_gradient_pairs(a, b, act.shape, delta.shape))
+    for i in range(kh):
+        for j in range(kw):
+            out[i, j] = sum(act[p] * delta[d] for p, d in
+                            weight_gradient_pairs(i, j, act.shape, delta.shape))
     return out
 
 
@@ -79,12 +79,12 @@ def _num(v: float) -> str:
 
 
 class WeightGradient(Drawing):
-    """Pick a weight (a, b); see the activation–delta pairs behind its gradient.
+    """Pick a weight (i, j); see the activation–delta pairs behind its gradient.
 
     Left: the activations of layer l−1 with the window of the activations
-    that w[a, b] touched (dashed); the small number in each of its cells is
+    that w[i, j] touched (dashed); the small number in each of its cells is
     the delta that activation is paired with. Middle: the deltas of layer l,
-    every one of them used. Right: dC/dw filled in up to (a, b), the current
+    every one of them used. Right: dC/dw filled in up to (i, j), the current
     sum written out below.
     """
 
@@ -97,12 +97,12 @@ class WeightGradient(Drawing):
         kh, kw = self.dw.shape
         oh, ow = self.delta.shape
         h, w = self.act.shape
-        self.params = (Param("a", "Kernel row a", 0, kh - 1),
-                       Param("b", "Kernel column b", 0, kw - 1))
+        self.params = (Param("i", "Kernel row i", 0, kh - 1),
+                       Param("j", "Kernel column j", 0, kw - 1))
         self.alt = (
             f"The {h}x{w} activations of layer l-1, the {oh}x{ow} deltas of layer l "
-            f"and the {kh}x{kw} weight gradient. For the chosen weight (a, b) a "
-            f"dashed {oh}x{ow} window marks the activations at (x+a, y+b); each is "
+            f"and the {kh}x{kw} weight gradient. For the chosen weight (i, j) a "
+            f"dashed {oh}x{ow} window marks the activations at (x+i, y+j); each is "
             "paired with the delta at (x, y), written in its corner, and the sum "
             "of the products is the gradient of that weight."
         )
@@ -132,7 +132,7 @@ class WeightGradient(Drawing):
         self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
         self.cover = CellCover(ax, (kh, kw), origin=(x_g, 0.0))
         top = max(h, oh) + 0.2
-        ax.text(-0.5, top, f"∂C/∂w[a, b] = Σₓ Σᵧ δˡ[x, y] · aˡ⁻¹[x+a, y+b],  "
+        ax.text(-0.5, top, f"∂C/∂w[i, j] = Σₓ Σᵧ δˡ[x, y] · aˡ⁻¹[x+i, y+j],  "
                 f"x = 0..{oh - 1},  y = 0..{ow - 1}", ha="left", va="top", fontsize=9)
         self.sum_text = PathText(ax, -0.5, top + 0.85, "", ha="left", va="top", size=9)
         ax.set_xlim(-0.9, width)
@@ -143,16 +143,16 @@ class WeightGradient(Drawing):
             *self.current.artists, self.cover.image, self.sum_text.patch])
         self.update(**self.defaults())
 
-    def _update(self, a, b):
+    def _update(self, i, j):
         self._bg.ensure()
         kh, kw = self.dw.shape
-        self.window.set_xy((b - 0.5, a - 0.5))
+        self.window.set_xy((j - 0.5, i - 0.5))
         for (x, y), label in np.ndenumerate(self.dlabels):
-            label.set_position((b + y + 0.46, a + x + 0.47))
-        self.current.show([(a, b)], origin=(self._x_g, 0.0))
-        done = np.arange(kh * kw).reshape(kh, kw) <= a * kw + b
+            label.set_position((j + y + 0.46, i + x + 0.47))
+        self.current.show([(i, j)], origin=(self._x_g, 0.0))
+        done = np.arange(kh * kw).reshape(kh, kw) <= i * kw + j
         self.cover.cover(~done)
-        pairs = weight_gradient_pairs(a, b, self.act.shape, self.delta.shape)
+        pairs = weight_gradient_pairs(i, j, self.act.shape, self.delta.shape)
         terms = [f"{_num(self.delta[d])}·{self.act[p]:g}" for p, d in pairs]
-        self.sum_text.set_text(f"({a},{b}):  " + " + ".join(terms)
-                               + f" = {self.dw[a, b]:g}")
+        self.sum_text.set_text(f"({i},{j}):  " + " + ".join(terms)
+                               + f" = {self.dw[i, j]:g}")
