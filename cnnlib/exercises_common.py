@@ -22,7 +22,7 @@ WIDTH = 76
 
 def report(ok: bool, right: str, wrong: str) -> bool:
     """Print "Right. <right>" if ``ok`` else "Not yet. <wrong>", wrapped to
-    :data:`WIDTH` characters, and return ``ok``."""
+    ``WIDTH`` (76) characters, and return ``ok``."""
     message = ("Right. " + right) if ok else ("Not yet. " + wrong)
     print(textwrap.fill(message.strip(), WIDTH))
     return ok

@@ -205,7 +205,7 @@ class DeltaPropagation(Drawing):
         self.window.set_xy((q - 0.5, p - 0.5))
         for u in range(kh):
             for v in range(kw):
-                self.wlabels[u, v].set_position((q + v + 0.45, p + u + 0.47))
+                self.wlabels[u, v].set_position((q + v + 0.36, p + u + 0.38))
         sources = delta_sources(p, q, self.w.shape, self.delta.shape)
         self.used_w.show([(i, j) for _, _, i, j in sources], origin=(self._x_w, 0.0))
         self.used_r.show([(kh - 1 - i, kw - 1 - j) for _, _, i, j in sources],

@@ -148,7 +148,7 @@ class WeightGradient(Drawing):
         kh, kw = self.dw.shape
         self.window.set_xy((j - 0.5, i - 0.5))
         for (x, y), label in np.ndenumerate(self.dlabels):
-            label.set_position((j + y + 0.46, i + x + 0.47))
+            label.set_position((j + y + 0.36, i + x + 0.38))
         self.current.show([(i, j)], origin=(self._x_g, 0.0))
         done = np.arange(kh * kw).reshape(kh, kw) <= i * kw + j
         self.cover.cover(~done)
