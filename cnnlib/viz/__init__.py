@@ -55,3 +55,6 @@ from cnnlib.viz.wgrad import WeightGradient  # noqa: E402  (chapter 5)
 __all__ += ["DeltaPropagation", "KernelRotation", "WeightGradient", "plot_digits",
             "plot_dense_transpose", "plot_kernels", "plot_learning_curve",
             "plot_misclassified"]
+from cnnlib.viz.beyond import StrideBackward  # noqa: E402  (chapter 7)
+
+__all__ += ["StrideBackward"]
