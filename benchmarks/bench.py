@@ -545,6 +545,8 @@ def report(results: dict) -> str:
                  f"numpy {m.get('numpy')}, torch {m.get('torch') or 'not installed'}, "
                  f"threads: numpy BLAS {m.get('numpy_blas_threads')}, "
                  f"torch {m.get('torch_threads')}; {m.get('date')}")
+    lines.append(f"load average (1 min) {m.get('load_average_at_start', ['?'])[0]} at "
+                 f"the start, {m.get('load_average_at_end', ['?'])[0]} at the end")
     if isinstance(m.get("openblas_env"), str):
         lines.append(f"OpenBLAS environment {m['openblas_env']}")
     conv = results.get("conv")
@@ -660,6 +662,7 @@ def main(argv=None) -> int:
     if "make" in sections:
         results["make"] = stamp(bench_make())
 
+    results["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
     print(report(results))
     if not args.no_save:
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
