@@ -134,8 +134,9 @@ def test_conv2d_backward_rejects_a_foreign_cache():
     ids=["unknown mode", "mode None", "a ndim", "k ndim", "valid kernel too wide",
          "valid kernel too tall", "complex a", "rot180 1-d", "output_shape too big",
          "transpose channels", "transpose ndim", "output_padding too big",
-         "transpose crops all", "dense channels", "dense in_shape", "dense float size", "pool ndim",
-         "pool window too big", "pool stride zero", "pool kernel zero", "pool dy"],
+         "transpose crops all", "dense channels", "dense in_shape", "dense float size",
+         "pool ndim", "pool window too big", "pool stride zero", "pool kernel zero",
+         "pool dy"],
 )
 def test_other_functions_reject_bad_input_with_clear_message(call, error, fragments):
     with pytest.raises(error) as info:
