@@ -87,6 +87,10 @@ def make_accessible(player: str, alt: str, label: str) -> str:
                    f'aria-label="{html.escape(label, quote=True)}"'),
         out,
     )
+    # the loop-mode radio buttons are a radio group, not a form landmark (two
+    # animations on a page would otherwise be two landmarks with one name)
+    out = out.replace('<form title="Repetition mode"',
+                      '<form role="radiogroup" title="Repetition mode"')
     if n_img != 1 or n_slider != 1:
         raise ValueError(
             f"player: expected one frame image and one slider, found {n_img} and "

@@ -16,7 +16,10 @@
   roles and literal blocks is escaped, so it shows as written.
 * Docstrings refer to re-exported names (``cnnlib.conv2d_forward``,
   ``cnnlib.viz.Drawing``). autodoc documents each object once, under the module
-  that defines it; a reference to a re-export is resolved to that entry.
+  that defines it; a reference to a re-export is resolved to that entry. A
+  reference to something that exists but has no entry (a module constant, an
+  undocumented method) is shown as code; only a name that does not exist at
+  all is reported.
 * NumPy, SciPy, matplotlib, ipywidgets and PyTorch are named in docstrings but
   not documented here (there is no intersphinx: the build downloads nothing),
   so references into them are not reported as missing.
@@ -149,40 +152,65 @@ def rejoin_attribute_type(app, what, name, obj, options, lines):
             return
 
 
-def resolve_reexport(app: Sphinx, env, node, contnode):
-    """Resolve ``cnnlib.name`` to the entry of the module that defines it."""
-    if node.get("refdomain") != "py":
-        return None
-    target = node.get("reftarget", "")
-    if not target.startswith("cnnlib."):
-        # a name relative to the current module, e.g. Drawing in cnnlib.viz
-        module = node.get("py:module") or ""
-        if not module.startswith("cnnlib"):
-            return None
-        target = f"{module}.{target}"
-    head, _, attr = target.rpartition(".")
-    obj, rest = None, []
-    while head and obj is None:  # import the longest importable prefix
+_MISSING = object()
+
+
+def _lookup(target: str):
+    """The object a dotted name like ``cnnlib.viz.Drawing.update`` names."""
+    head, rest = target, []
+    while head:
         try:
             obj = importlib.import_module(head)
+            break
         except ImportError:
             head, _, part = head.rpartition(".")
             rest.insert(0, part)
-    if obj is None:
+    else:
+        return _MISSING
+    for part in rest:
+        obj = getattr(obj, part, _MISSING)
+        if obj is _MISSING:
+            return _MISSING
+    return obj
+
+
+def resolve_reexport(app: Sphinx, env, node, contnode):
+    """Resolve a reference to a cnnlib object that has no entry under that name.
+
+    A re-exported name (``cnnlib.conv2d_forward``, or ``Drawing`` inside
+    ``cnnlib.viz``) is resolved to the entry of the module that defines it.
+    A name that exists but is documented nowhere (a constant, an
+    undocumented method) is shown as plain code. Only a name that does not
+    exist at all is left to Sphinx, which reports it.
+    """
+    if node.get("refdomain") != "py":
         return None
-    for part in [*rest, attr]:
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    module = getattr(obj, "__module__", None)
-    qualname = getattr(obj, "__qualname__", None)
-    if not module or not qualname or f"{module}.{qualname}" == target:
-        return None
+    target = node.get("reftarget", "").lstrip("~.")
+    module = node.get("py:module") or ""
+    klass = node.get("py:class") or ""
+    candidates = [target] if target.startswith("cnnlib.") else []
+    if module.startswith("cnnlib") and not target.startswith("cnnlib."):
+        if klass:
+            candidates.append(f"{module}.{klass}.{target}")
+        candidates.append(f"{module}.{target}")
     domain = env.get_domain("py")
-    new = node.deepcopy()
-    new["reftarget"] = f"{module}.{qualname}"
-    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"],
-                               new["reftarget"], new, contnode)
+    for name in candidates:
+        obj = _lookup(name)
+        if obj is _MISSING:
+            continue
+        real = (f"{obj.__module__}.{obj.__qualname__}"
+                if isinstance(getattr(obj, "__module__", None), str)
+                and hasattr(obj, "__qualname__") else None)
+        if real and real != node.get("reftarget"):
+            new = node.deepcopy()
+            new["reftarget"] = real
+            for reftype in (node["reftype"], "obj"):
+                found = domain.resolve_xref(env, node["refdoc"], app.builder,
+                                            reftype, real, new, contnode)
+                if found is not None:
+                    return found
+        return contnode  # it exists, but has no entry of its own
+    return None
 
 
 def ignore_external(app: Sphinx, env, node, contnode):

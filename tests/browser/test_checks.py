@@ -117,8 +117,8 @@ def test_an_unnamed_button_is_an_accessibility_violation(broken):
 
 def test_an_overweight_page_is_reported(broken):
     assert broken.weight > 0
-    assert checks.weight_problems(broken.weight, broken.weight_parts, limit=100)
-    assert not checks.weight_problems(broken.weight, broken.weight_parts)
+    assert checks.weight_problems(broken.weight_parts, limit=100)
+    assert not checks.weight_problems(broken.weight_parts)
 
 
 def test_the_clean_page_passes_every_check(clean, bad_site):
