@@ -62,8 +62,9 @@ def make_accessible(player: str, alt: str, label: str) -> str:
 
     Removes every ``<link>`` to an external stylesheet, swaps the icon-font
     glyphs for inline SVG icons, gives the frame ``<img>`` its ``alt`` text
-    and the range slider an ``aria-label``. Raises ``ValueError`` if the player's markup is
-    not what this function knows (so a matplotlib change cannot pass silently).
+    and the range slider an ``aria-label``. Raises ``ValueError`` if the
+    player's markup is not what this function knows (so a matplotlib change
+    cannot pass silently).
     """
     out, n_links = re.subn(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>", "", player)
     if n_links == 0 and "https://" in player:
