@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import checks  # noqa: E402
-from visiting import PageReport, book_pages, serve, visit  # noqa: E402
+from visiting import PageReport, book_pages, serve, visit_all  # noqa: E402
 
 # the fixture notebook is driven by test_lab.py, not run by nbval
 collect_ignore_glob = ["fixtures/*"]
@@ -80,23 +80,34 @@ def site(built_html):
     server.close()
 
 
-@pytest.fixture(scope="session")
-def served_reports(browser, site) -> dict[str, PageReport]:
-    """Every page of the book, visited once over HTTP, with every check."""
-    reports = {}
-    for rel in book_pages(site.root):
-        reports[rel] = visit(browser, site.url + rel, (site.url,),
-                             html_file=site.root / rel, root=site.root,
-                             base_url=site.url)
-    return reports
+def _workers() -> int:
+    return max(1, int(os.environ.get("BROWSER_WORKERS", "2")))
 
 
 @pytest.fixture(scope="session")
-def file_reports(browser, built_html) -> dict[str, PageReport]:
-    """Every page opened from disk (file://) with every other request aborted:
-    the book as read on a plane."""
-    reports = {}
-    for rel in book_pages(built_html):
-        reports[rel] = visit(browser, (built_html / rel).as_uri(), ("file://",),
-                             axe=False)
-    return reports
+def page_reports(chromium_path, browser, site, built_html) -> dict:
+    """Every page of the book visited twice, by two browsers in parallel:
+    over HTTP with every check, and from disk (file://) with every other
+    request aborted (the book as read on a plane; no axe there)."""
+    pages = sorted(book_pages(built_html),  # heaviest first, to balance the load
+                   key=lambda rel: -(built_html / rel).stat().st_size)
+    jobs = {}
+    for rel in pages:
+        jobs["served", rel] = dict(url=site.url + rel, allowed=(site.url,),
+                                   html_file=site.root / rel, root=site.root,
+                                   base_url=site.url)
+        jobs["file", rel] = dict(url=(built_html / rel).as_uri(),
+                                 allowed=("file://",), axe=False)
+    return visit_all(jobs, chromium_path, workers=_workers())
+
+
+@pytest.fixture(scope="session")
+def served_reports(page_reports) -> dict[str, PageReport]:
+    return {rel: r for (mode, rel), r in sorted(page_reports.items())
+            if mode == "served"}
+
+
+@pytest.fixture(scope="session")
+def file_reports(page_reports) -> dict[str, PageReport]:
+    return {rel: r for (mode, rel), r in sorted(page_reports.items())
+            if mode == "file"}

@@ -54,10 +54,9 @@ def test_no_serious_or_critical_accessibility_violations(served_reports):
 def test_dark_mode_has_no_serious_or_critical_violations(browser, site,
                                                        served_reports):
     """The theme follows the reader's colour scheme. Checked on one page of each
-    kind (text, a chapter with animations, the API reference, search), since
-    axe on every page twice would double the suite's time."""
+    kind (text, search, a chapter with code, maths and animations), since axe
+    on every page twice would double the suite's time."""
     pages = ["book/00-preface.html", "search.html"]
-    pages += [p for p in ("book/api.html",) if p in served_reports]
     pages += [p for p, r in served_reports.items() if r.n_animations][:1]
     problems = []
     for rel in pages:

@@ -91,3 +91,42 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
             links=links, has_math=has_math, n_animations=n_anim)
     finally:
         context.close()
+
+
+def visit_all(jobs: dict, chromium_path: str, workers: int = 2) -> dict:
+    """``visit(browser, **kwargs)`` for every ``key: kwargs`` of ``jobs``, in
+    ``workers`` threads, each with its own Playwright and Chromium (the sync API
+    is one per thread). Pages are independent, and most of a visit is spent in
+    the browser (MathJax, axe), so two browsers use two cores."""
+    from playwright.sync_api import sync_playwright
+
+    pending = list(jobs.items())
+    results: dict = {}
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work():
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium_path,
+                                            args=checks.CHROMIUM_ARGS)
+                try:
+                    while not failures:
+                        with lock:
+                            if not pending:
+                                return
+                            key, kwargs = pending.pop(0)
+                        results[key] = visit(browser, **kwargs)
+                finally:
+                    browser.close()
+        except BaseException as err:  # re-raised in the calling thread
+            failures.append(err)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise failures[0]
+    return {key: results[key] for key in jobs}
