@@ -44,7 +44,7 @@ def chromium_executable() -> str | None:
     """The Chromium binary to drive: $CHROMIUM, else Debian's, else None."""
     env = os.environ.get("CHROMIUM")
     if env:
-        return env
+        return env if Path(env).is_file() else shutil.which(env)
     for path in CHROMIUM_CANDIDATES:
         if Path(path).is_file():
             return path
