@@ -5,7 +5,7 @@ kernels and pooling.
 strided layer's input gradient built one delta at a time, each delta adding a
 copy of the kernel, scaled by it, onto the window it came from (the scatter
 form of the full convolution of the zero-inserted delta map with the kernel,
-eq. ch7-bp of the book). The static figures show the kernel with holes
+eq. ch7-stride of the book). The static figures show the kernel with holes
 (:func:`dilation_figure`) and the routing of the deltas through max and
 average pooling (:func:`pooling_figure`).
 """
@@ -122,7 +122,8 @@ class StrideBackward(Drawing):
             f"Backward pass of a stride-{s} layer with a {kh}x{kw} kernel on a "
             f"{h}x{wd} input. For the chosen output (x, y), the left grid shows the "
             f"forward window, rows {s}x to {s}x+{kh - 1}. The {oh}x{ow} delta map is "
-            f"spread out with {s - 1} zero between neighbours, so delta[x, y] sits at "
+            f"spread out with {s - 1} zero{'s' if s > 2 else ''} between neighbours, "
+            f"so delta[x, y] sits at "
             f"({s}x, {s}y). On the right, each delta adds itself times the kernel "
             "onto the window it came from; the sums fill in as the output position "
             "advances, and the rows and columns that no window read stay zero."
