@@ -1,54 +1,175 @@
-"""Static animations of :class:`cnnlib.viz.Drawing` objects for the rendered book.
+"""The static player of a :class:`cnnlib.viz.Drawing`, for the rendered book.
 
-:func:`animation` steps a drawing through its frames and embeds them in
-matplotlib's JavaScript HTML player, which carries its own slider and play
-buttons, so a reader of the static book can scrub through a figure with no
-running kernel. The player's HTML is then made self-contained and accessible:
-the external icon font is dropped (buttons get inline SVG icons), the frame
-image gets the drawing's alt text, and the slider gets a label.
+:func:`animation` precomputes the drawing's frame for every combination of its
+parameters and writes a small self-contained player around them: the controls
+of the live panel (:func:`cnnlib.widgets.interactive`), one integer slider per
+integer :class:`~cnnlib.viz.Param` and one group of option buttons per option
+``Param``, plus Play/Pause, which steps through :meth:`Drawing.frames` in order.
+Moving a control shows that combination's frame at once, with no kernel. A
+status line (``aria-live``) and the frame's alt text say in words what the
+figure shows (:meth:`Drawing.describe`). The player's script and style are
+written here and travel with it: nothing is loaded from another server.
+
+Frames are stored compactly (:mod:`cnnlib.viz.encode`): a background at two
+image pixels per CSS pixel, plus per-frame patches that are decoded only when
+their frame is first shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
-import re
+import itertools
+import json
 
-from matplotlib.animation import FuncAnimation
+from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.encode import SCALE, FrameSet, figure_text_points, render_rgb
 
-from cnnlib.viz.base import Drawing
+#: Smallest figure text (CSS px) the player lets a narrow screen shrink to; a
+#: wider figure scrolls sideways in its own box instead.
+MIN_NARROW_TEXT_PX = 9.0
 
-# Icons for the player's buttons, replacing the Font Awesome icons that
-# matplotlib loads from a CDN (the book loads nothing from third parties).
-# Inline SVG rather than text symbols: media-control glyphs such as U+23EE
-# are missing from many fonts and would show as empty boxes.
-_SVG = ('<svg aria-hidden="true" focusable="false" width="14" height="14" '
-        'viewBox="0 0 16 16" fill="currentColor" style="vertical-align:middle">'
-        "{}</svg>")
-_ICONS = {
-    "fa-minus": '<rect x="2" y="7" width="12" height="2"/>',
-    "fa-fast-backward": '<rect x="1" y="2" width="2" height="12"/>'
-                        '<path d="M9 2 3 8l6 6zM15 2 9 8l6 6z"/>',
-    "fa-step-backward": '<rect x="3" y="2" width="2" height="12"/>'
-                        '<path d="M13 2 5 8l8 6z"/>',
-    "fa-play fa-flip-horizontal": '<path d="M12 2 4 8l8 6z"/>',
-    "fa-pause": '<rect x="3" y="2" width="3.5" height="12"/>'
-                '<rect x="9.5" y="2" width="3.5" height="12"/>',
-    "fa-play": '<path d="M4 2l8 6-8 6z"/>',
-    "fa-step-forward": '<path d="M3 2l8 6-8 6z"/>'
-                       '<rect x="11" y="2" width="2" height="12"/>',
-    "fa-fast-forward": '<path d="M1 2l6 6-6 6zM7 2l6 6-6 6z"/>'
-                       '<rect x="13" y="2" width="2" height="12"/>',
-    "fa-plus": '<rect x="2" y="7" width="12" height="2"/>'
-               '<rect x="7" y="2" width="2" height="12"/>',
-}
+_COUNTER = itertools.count()
+
+_STYLE = """
+.cnnlib-player{margin:1em 0;max-width:100%}
+.cnnlib-player-controls{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center;
+ margin-bottom:6px}
+.cnnlib-player-slider{display:flex;align-items:center;gap:0 8px;flex:1 1 300px;
+ max-width:100%}
+.cnnlib-player-slider input[type=range]{height:44px;min-width:90px;flex:1 1 140px;
+ margin:0;cursor:pointer}
+.cnnlib-player-slider output{min-width:2.5ch;font-variant-numeric:tabular-nums}
+.cnnlib-player fieldset{border:0;margin:0;padding:0;min-width:0;display:flex;
+ flex-wrap:wrap;align-items:center;gap:4px}
+.cnnlib-player legend{float:left;margin-right:8px;font-size:inherit;padding:0}
+.cnnlib-player-option{display:inline-flex;align-items:center;gap:6px;min-height:44px;
+ min-width:44px;padding:0 12px;border:1px solid #6b7280;border-radius:6px;
+ cursor:pointer;box-sizing:border-box;margin:0}
+.cnnlib-player-option:has(input:checked){background:#e8f1fa;border-color:#0072b2;
+ font-weight:600}
+.cnnlib-player-play{display:inline-flex;align-items:center;gap:6px;min-height:44px;
+ min-width:88px;padding:0 14px;border:1px solid #6b7280;border-radius:6px;
+ background:#f6f8fa;color:#1f2328;cursor:pointer;font:inherit}
+.cnnlib-player input:focus-visible,.cnnlib-player-play:focus-visible,
+.cnnlib-player-view:focus-visible{outline:3px solid #d55e00;outline-offset:2px}
+.cnnlib-player-view{overflow-x:auto;max-width:100%}
+.cnnlib-player-stage{position:relative;max-width:100%;line-height:0;background:#fff}
+.cnnlib-player-stage img{display:block;width:100%;height:auto;margin:0;
+ max-width:none}
+.cnnlib-player-stage img+img{position:absolute}
+.cnnlib-player-hint{display:none;font-size:.85em;margin:2px 0}
+.cnnlib-player.is-panned .cnnlib-player-hint{display:block}
+.cnnlib-player-status{margin:6px 0;font-size:.9em}
+"""
+
+# One function per player; kept in plain ES2017 so every current browser runs it.
+_SCRIPT = """
+(function () {
+  var fig = document.getElementById(%(id)s);
+  if (!fig || fig.dataset.ready) return;
+  fig.dataset.ready = "1";
+  var D = JSON.parse(fig.querySelector("script[type='application/json']").textContent);
+  var stage = fig.querySelector(".cnnlib-player-stage");
+  var view = fig.querySelector(".cnnlib-player-view");
+  var frame = stage.querySelector("img");
+  var status = fig.querySelector(".cnnlib-player-status");
+  var play = fig.querySelector(".cnnlib-player-play");
+  var ctls = Array.prototype.slice.call(fig.querySelectorAll("[data-param]"));
+  var pool = [], timer = null;
+  function get(c) {
+    if (c.tagName === "INPUT") return Math.round((c.value - c.min) / c.step);
+    var r = c.querySelector("input:checked");
+    return r ? +r.value : 0;
+  }
+  function set(c, v) {
+    if (c.tagName === "INPUT") { c.value = +c.min + v * c.step; return; }
+    c.querySelectorAll("input")[v].checked = true;
+  }
+  function combo() {
+    return ctls.reduce(function (i, c, k) { return i * D.sizes[k] + get(c); }, 0);
+  }
+  function show() {
+    var i = combo(), f = D.frames[D.combo[i]];
+    for (var k = 0; k < f.length; k++) {
+      var p = f[k], img = pool[k];
+      if (!img) {
+        img = document.createElement("img");
+        img.alt = ""; img.decoding = "async";
+        img.setAttribute("aria-hidden", "true");
+        stage.appendChild(img); pool.push(img);
+      }
+      img.src = D.images[p[0]];
+      img.style.left = (100 * p[1] / D.w) + "%%";
+      img.style.top = (100 * p[2] / D.h) + "%%";
+      img.style.width = (100 * p[3] / D.w) + "%%";
+      img.hidden = false;
+    }
+    for (k = f.length; k < pool.length; k++) pool[k].hidden = true;
+    var text = D.prefix + D.text[i];
+    frame.alt = text;
+    if (status.textContent !== text) status.textContent = text;
+    ctls.forEach(function (c) {
+      var o = c.parentNode.querySelector("output");
+      if (o) o.textContent = c.value;
+    });
+    fig.dataset.combo = i;
+  }
+  function go(i) {
+    for (var k = ctls.length - 1; k >= 0; k--) {
+      set(ctls[k], i %% D.sizes[k]); i = Math.floor(i / D.sizes[k]);
+    }
+    show();
+  }
+  function label(playing) {
+    play.querySelector("span").textContent = playing ? "Pause" : "Play";
+    play.querySelector("svg").innerHTML = playing ? %(pause)s : %(play)s;
+  }
+  function stop() { clearInterval(timer); timer = null; label(false); }
+  function step() {
+    var at = D.play.indexOf(combo());
+    if (at + 1 >= D.play.length) { stop(); return; }
+    go(D.play[at + 1]);
+  }
+  play.addEventListener("click", function () {
+    if (timer) { stop(); return; }
+    var at = D.play.indexOf(combo());
+    if (at < 0 || at + 1 >= D.play.length) go(D.play[0]);
+    timer = setInterval(step, D.interval); label(true);
+  });
+  ctls.forEach(function (c) {
+    c.addEventListener("input", show);
+    c.addEventListener("change", show);
+  });
+  function pan() {
+    var panned = view.scrollWidth > view.clientWidth + 1;
+    fig.classList.toggle("is-panned", panned);
+    if (panned) view.tabIndex = 0; else view.removeAttribute("tabindex");
+  }
+  if (window.ResizeObserver) new ResizeObserver(pan).observe(view);
+  pan();
+  show();
+})();
+"""
+
+_ICON = ('<svg aria-hidden="true" focusable="false" width="14" height="14" '
+         'viewBox="0 0 16 16" fill="currentColor">{}</svg>')
+_PLAY = '<path d="M4 2l8 6-8 6z"/>'
+_PAUSE = '<rect x="3" y="2" width="3.5" height="12"/><rect x="9.5" y="2" width="3.5" ' \
+         'height="12"/>'
 
 
 class AnimationHTML:
-    """HTML of an animation; displays itself in notebooks and in the book."""
+    """HTML of a player; displays itself in notebooks and in the book.
 
-    def __init__(self, html_text: str, n_frames: int):
+    ``n_frames`` is the number of frames Play steps through; ``n_combinations``
+    the number of parameter combinations the controls reach.
+    """
+
+    def __init__(self, html_text: str, n_frames: int, n_combinations: int):
         self.html = html_text
         self.n_frames = n_frames
+        self.n_combinations = n_combinations
 
     def _repr_html_(self) -> str:
         return self.html
@@ -57,72 +178,106 @@ class AnimationHTML:
         return len(self.html)
 
 
-def make_accessible(player: str, alt: str, label: str) -> str:
-    """Make matplotlib's ``to_jshtml`` output self-contained and accessible.
+def _control(p: Param, k: int, uid: str) -> str:
+    esc = html.escape
+    if p.options:
+        buttons = "".join(
+            f'<label class="cnnlib-player-option"><input type="radio" '
+            f'name="{uid}-{k}" value="{i}"{" checked" if v == p.initial else ""}>'
+            f"{esc(lab)}</label>"
+            for i, (lab, v) in enumerate(p.options))
+        return (f'<fieldset role="radiogroup" data-param="{esc(p.name)}">'
+                f"<legend>{esc(p.label)}</legend>{buttons}</fieldset>")
+    return (f'<div class="cnnlib-player-slider"><label for="{uid}-{k}">'
+            f"{esc(p.label)}</label>"
+            f'<input type="range" id="{uid}-{k}" data-param="{esc(p.name)}" '
+            f'min="{p.min}" max="{p.max}" step="{p.step}" value="{p.initial}">'
+            f'<output for="{uid}-{k}" aria-hidden="true">{p.initial}</output></div>')
 
-    Removes every ``<link>`` to an external stylesheet, swaps the icon-font
-    glyphs for inline SVG icons, gives the frame ``<img>`` its ``alt`` text
-    and the range slider an ``aria-label``. Raises ``ValueError`` if the
-    player's markup is not what this function knows (so a matplotlib change
-    cannot pass silently).
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
+                interval: int) -> tuple[dict, FrameSet]:
+    """Render every combination of ``drawing``'s parameters at ``SCALE * css_dpi``
+    and return the player's data (as written into its JSON) and the frames.
+
+    The data holds ``sizes`` (values per parameter), ``combo`` (the frame of
+    each combination, in :meth:`Drawing.combinations` order), ``frames``,
+    ``images``, ``w``/``h`` (image pixels), ``prefix`` + ``text`` (the
+    description of each combination), ``play`` (combination indices that Play
+    steps through) and ``interval`` (ms).
     """
-    out, n_links = re.subn(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>", "", player)
-    if n_links == 0 and "https://" in player:
-        raise ValueError("player: an external URL remains that is not a <link>")
+    params = drawing.params
+    combos = drawing.combinations()
+    names = [p.name for p in params]
 
-    def icon(match: re.Match) -> str:
-        classes = match.group(1).replace("fa ", "", 1).strip()
-        if classes not in _ICONS:
-            raise ValueError(f"player: unknown icon class {classes!r}")
-        return _SVG.format(_ICONS[classes])
+    def index(state: dict) -> int:
+        i = 0
+        for p in params:
+            i = i * len(p.values) + p.values.index(state[p.name])
+        return i
 
-    out = re.sub(r'<i class="(fa [^"]*)"></i>', icon, out)
-    out, n_img = re.subn(
-        r'<img id="(_anim_img[0-9a-f]+)"',
-        lambda m: f'<img id="{m.group(1)}" alt="{html.escape(alt, quote=True)}"',
-        out,
-    )
-    out, n_slider = re.subn(
-        r'<input id="(_anim_slider[0-9a-f]+)" type="range"',
-        lambda m: (f'<input id="{m.group(1)}" type="range" '
-                   f'aria-label="{html.escape(label, quote=True)}"'),
-        out,
-    )
-    # the loop-mode radio buttons are a radio group, not a form landmark (two
-    # animations on a page would otherwise be two landmarks with one name)
-    out = out.replace('<form title="Repetition mode"',
-                      '<form role="radiogroup" title="Repetition mode"')
-    if n_img != 1 or n_slider != 1:
-        raise ValueError(
-            f"player: expected one frame image and one slider, found {n_img} and "
-            f"{n_slider}"
-        )
-    if re.search(r"https?://", out):
-        raise ValueError("player: an external URL remains after clean-up")
-    return out
+    fs = FrameSet()
+    before = drawing.state
+    order = [index(drawing.defaults())] + list(range(len(combos)))
+    combo_frame: dict[int, int] = {}
+    try:
+        with drawing.at_dpi(SCALE * css_dpi):
+            for i in order:  # the initial state first: it is the background
+                if i not in combo_frame:
+                    drawing.update(**combos[i])
+                    combo_frame[i] = fs.add(render_rgb(drawing.fig))
+    finally:
+        drawing.update(**before)
+    texts = [drawing.describe(c) for c in combos]
+    prefix = _common_prefix(texts) if len(texts) > 1 else ""
+    play_idx = []
+    for state in play:
+        unknown = sorted(set(state) - set(names))
+        if unknown:
+            raise ValueError(f"frames: unknown parameter(s) {unknown}; known: {names}")
+        for p in params:
+            if p.name in state:
+                p.check(state[p.name])
+        play_idx.append(index({**drawing.defaults(), **state}))
+    data = {
+        "sizes": [len(p.values) for p in params],
+        "combo": [combo_frame[i] for i in range(len(combos))],
+        "frames": fs.frames, "images": fs.images, "w": fs.width, "h": fs.height,
+        "prefix": prefix, "text": [t[len(prefix):] for t in texts],
+        "play": play_idx, "interval": int(interval),
+    }
+    return data, fs
 
 
 def animation(drawing: Drawing, frames: list[dict] | None = None, *,
               interval: int = 800, caption: str | None = None,
-              label: str | None = None, dpi: float | None = None,
-              default_mode: str = "once") -> AnimationHTML:
-    """Play ``drawing`` through ``frames`` as a self-contained HTML animation.
+              label: str | None = None, dpi: float | None = None) -> AnimationHTML:
+    """The static player of ``drawing``: its controls, its frames, Play.
 
     Parameters
     ----------
     drawing : Drawing
     frames : list of dict, optional
-        Parameter values of each frame; default ``drawing.frames()``.
+        The parameter values Play steps through, in order; default
+        ``drawing.frames()``. The controls reach every combination anyway.
     interval : int
         Milliseconds between frames when playing.
     caption : str, optional
         Shown under the player in a ``<figcaption>``.
     label : str, optional
-        Accessible name of the frame slider (default: "Frame of: " + alt).
+        Accessible name of the group of controls (default "Controls of the
+        figure").
     dpi : float, optional
-        Resolution of the embedded frames (default the figure's), which sets
-        the page weight.
-    default_mode : {"once", "loop", "reflect"}
+        CSS pixels per inch of the figure as shown (default the figure's own
+        dpi); frames are stored at ``SCALE`` times that.
 
     Returns
     -------
@@ -131,34 +286,48 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     """
     if not isinstance(drawing, Drawing):
         raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
-    frames = drawing.frames() if frames is None else list(frames)
-    if not frames:
+    play = drawing.frames() if frames is None else list(frames)
+    if not play:
         raise ValueError("frames: expected at least one frame, got none")
     if not drawing.alt:
         raise ValueError(f"drawing: {type(drawing).__name__} has no alt text")
-    before = drawing.state
-
-    def step(i):
-        drawing.update(**frames[i])
-        return []
-
-    anim = FuncAnimation(drawing.fig, step, frames=len(frames), interval=interval,
-                         repeat=False, blit=False)
-    if dpi is not None:
-        old_dpi = drawing.fig.dpi
-        drawing.fig.set_dpi(dpi)
-    try:
-        player = anim.to_jshtml(default_mode=default_mode)
-    finally:
-        if dpi is not None:
-            drawing.fig.set_dpi(old_dpi)
-        # The animation must not start a timer on a later draw of this figure
-        # (it would, through its first-draw handler): it lives only as HTML.
-        drawing.fig.canvas.mpl_disconnect(anim._first_draw_id)
-        anim.event_source = None
-        drawing.update(**before)
-    player = make_accessible(player, drawing.alt, label or f"Frame of: {drawing.alt}")
-    if caption:
-        player = (f'<figure class="cnnlib-animation">{player}'
-                  f"<figcaption>{html.escape(caption)}</figcaption></figure>")
-    return AnimationHTML(player, len(frames))
+    if not drawing.params:
+        raise ValueError(f"drawing: {type(drawing).__name__} has no parameters")
+    css_dpi = float(dpi or drawing.fig.dpi)
+    if css_dpi <= 0:
+        raise ValueError(f"dpi: expected a positive number, got {dpi!r}")
+    data, fs = player_data(drawing, play, css_dpi=css_dpi, interval=interval)
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    uid = "cnnlib-player-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
+    uid += f"-{next(_COUNTER)}"
+    width = fs.width / SCALE  # CSS px
+    text_px = min(figure_text_points(drawing.fig), default=12.0) * css_dpi / 72
+    min_width = min(width, width * MIN_NARROW_TEXT_PX / text_px)
+    controls = "".join(_control(p, k, uid) for k, p in enumerate(drawing.params))
+    esc = html.escape
+    first = drawing.describe(drawing.defaults())
+    script = _SCRIPT % {"id": json.dumps(uid), "play": json.dumps(_PLAY),
+                        "pause": json.dumps(_PAUSE)}
+    caption_html = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    out = (
+        f'<figure class="cnnlib-player cnnlib-animation" id="{uid}" '
+        f'data-text-px="{text_px:.2f}" data-width="{width:g}">'
+        f"<style>{_STYLE}</style>"
+        f'<div class="cnnlib-player-controls" role="group" '
+        f'aria-label="{esc(label or "Controls of the figure", quote=True)}">'
+        f"{controls}"
+        f'<button type="button" class="cnnlib-player-play">{_ICON.format(_PLAY)}'
+        f"<span>Play</span></button></div>"
+        f'<p class="cnnlib-player-hint">Scroll the figure sideways to see all of '
+        f"it.</p>"
+        f'<div class="cnnlib-player-view">'
+        f'<div class="cnnlib-player-stage" style="width:{width:g}px;'
+        f'min-width:{min_width:.0f}px">'
+        f'<img src="{data["images"][0]}" alt="{esc(first, quote=True)}" '
+        f'width="{width:g}" height="{fs.height / SCALE:g}"></div></div>'
+        f'<p class="cnnlib-player-status" aria-live="polite">{esc(first)}</p>'
+        f"{caption_html}"
+        f'<script type="application/json">{payload}</script>'
+        f"<script>{script}</script></figure>"
+    )
+    return AnimationHTML(out, len(play), len(drawing.combinations()))

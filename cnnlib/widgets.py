@@ -26,9 +26,8 @@ def _control(p: Param) -> W.ValueWidget:
 
 
 def _status(drawing: Drawing) -> str:
-    shown = ", ".join(f"{k} = {v}" for k, v in drawing.state.items())
     return (f'<p class="cnnlib-status" aria-live="polite">'
-            f"{html.escape(drawing.alt)} Shown: {html.escape(shown)}.</p>")
+            f"{html.escape(drawing.describe())}</p>")
 
 
 def interactive(drawing: Drawing) -> W.VBox:

@@ -3,6 +3,8 @@ numerics, and each Drawing's contract (in-place updates that change pixels,
 valid frames, fast redraws, self-contained animations)."""
 
 
+import re
+
 import numpy as np
 import pytest
 
@@ -134,7 +136,7 @@ def test_animation_is_self_contained(cls):
     d = cls()
     html = animation(d, dpi=50).html
     assert "http://" not in html and "https://" not in html
-    assert html.count("data:image/png;base64") >= len(d.frames())
+    assert re.search(r'<img src="data:image/(png|webp);base64,', html)
     assert 'alt="' in html
 
 

@@ -3,13 +3,16 @@
 A :class:`Drawing` owns a matplotlib figure whose artists are created once.
 ``update(**values)`` moves them in place. Two drivers move a drawing:
 ``cnnlib.widgets.interactive`` (live sliders in a running kernel) and
-``cnnlib.animate.animation`` (a JavaScript animation in the static book).
+``cnnlib.animate.animation`` (a player of precomputed frames in the static
+book, with the same controls).
 Neither knows anything about a particular figure: all they read is
-:attr:`Drawing.params`, :meth:`Drawing.frames` and :attr:`Drawing.alt`.
+:attr:`Drawing.params`, :meth:`Drawing.frames`, :attr:`Drawing.alt` and
+:meth:`Drawing.describe`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 from dataclasses import dataclass, field
@@ -116,18 +119,55 @@ class Drawing:
     def _update(self, **values) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def frames(self) -> list[dict]:
-        """The frames of the static animation: by default every combination
-        of the parameter values, the last parameter changing fastest."""
+    def combinations(self) -> list[dict]:
+        """Every combination of the parameter values, the last parameter
+        changing fastest: what the static player precomputes."""
         names = [p.name for p in self.params]
         return [dict(zip(names, combo, strict=True)) for combo in
                 itertools.product(*(p.values for p in self.params))]
 
+    def frames(self) -> list[dict]:
+        """The frames Play steps through, in order: by default every
+        combination (see :meth:`combinations`)."""
+        return self.combinations()
+
+    def describe(self, state: dict | None = None) -> str:
+        """What the figure shows for ``state`` (default: the current one), in
+        words: the alt text, then the value of every control, e.g.
+        "... Shown: Row p = 1, Column q = 2." (an option by its label)."""
+        state = self.state if state is None else {**self.defaults(), **state}
+        shown = []
+        for p in self.params:
+            value = state[p.name]
+            text = next((lab for lab, v in p.options if v == value), str(value))
+            shown.append(f"{p.label} = {text}")
+        return f"{self.alt} Shown: {', '.join(shown)}."
+
     def render_png(self, dpi: float | None = None) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=dpi or self.fig.dpi)
+        """The figure as it is now, as PNG bytes, at ``dpi`` (default the
+        figure's own; the static book renders at twice that, see
+        :mod:`cnnlib.viz.encode`)."""
+        with self.at_dpi(dpi or self.fig.dpi):
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
         return buf.getvalue()
+
+    @contextlib.contextmanager
+    def at_dpi(self, dpi: float):
+        """Inside the block the figure renders at ``dpi``: the drawing is redrawn
+        at that resolution (a frozen background is rendered anew), and put back
+        at its own afterwards."""
+        old = self.fig.dpi
+        if dpi == old:
+            yield
+            return
+        self.fig.set_dpi(dpi)
+        try:
+            self.update(**self.state)
+            yield
+        finally:
+            self.fig.set_dpi(old)
+            self.update(**self.state)
 
     def render_array(self) -> np.ndarray:
         """The figure as an RGBA array (used by tests to see a change)."""

@@ -139,36 +139,36 @@ class StrideBackward(Drawing):
         self.ax = ax
         self._origins = {"a": (0.0, 0.0), "delta": (x_mid, 0.0), "D": (x_mid, y_d),
                          "res": (x_res, 0.0)}
-        GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="", fontsize=10,
+        GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="", fontsize=10.5,
                    title="aˡ: window of zˡ⁺¹[x, y]")
         _grey_cells(ax, self.never_read, (0.0, 0.0), hatch="///")
         for x0 in (0.0, x_res):   # row and column numbers of the input grids
             for r in range(h):
-                ax.text(x0 - 0.6, r, str(r), ha="right", va="center", fontsize=9,
+                ax.text(x0 - 0.6, r, str(r), ha="right", va="center", fontsize=10.5,
                         color="#555555")
             for c in range(wd):
-                ax.text(x0 + c, h - 0.35, str(c), ha="center", va="top", fontsize=9,
+                ax.text(x0 + c, h - 0.35, str(c), ha="center", va="top", fontsize=10.5,
                         color="#555555")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
+        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10.5,
                    origin=self._origins["delta"], title="δˡ⁺¹")
         spread = np.zeros((dh, dw_))
         spread[::s, ::s] = self.delta
         inserted = np.ones((dh, dw_), dtype=bool)
         inserted[::s, ::s] = False
-        GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10,
+        GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10.5,
                    origin=self._origins["D"],
                    title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
         _grey_cells(ax, inserted, self._origins["D"])
         self.res_grid = GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="",
-                                   origin=self._origins["res"], fontsize=10,
+                                   origin=self._origins["res"], fontsize=10.5,
                                    title="∂C/∂aˡ: each δ adds δ·w")
         _grey_cells(ax, self.never_read, self._origins["res"], hatch="///")
         xr, yr = self._origins["res"]
         cells = [(xr + c, yr + r) for r in range(h) for c in range(wd)]
-        self.sums = TextGrid(ax, cells, size=9.5, zorder=6)
+        self.sums = TextGrid(ax, cells, size=10.5, zorder=6)
         self.wnames = TextGrid(ax, np.zeros((kh * kw, 2)),
                                [f"w{i}{j}" for i in range(kh) for j in range(kw)],
-                               size=7.5, color=OKABE_ITO["blue"], weight="bold",
+                               size=10.5, color=OKABE_ITO["blue"],
                                zorder=6)
         self.window = Rectangle((0, 0), kw, kh, facecolor="none",
                                 edgecolor=ROLE["highlight"], linewidth=3.0,

@@ -141,10 +141,10 @@ class DeltaPropagation(Drawing):
         x_r = x_w + kw + 1.4           # column where the result starts
         width = x_r + wd + 0.3
         height = ph + 2.6
-        self.fig = new_figure(0.46 * (width + 1), 0.46 * (height + 1.2), dpi=dpi)
+        self.fig = new_figure(0.46 * (width + 0.75), 0.46 * (height + 1.2), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="{:g}",
+        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="{:g}", fontsize=10,
                                       title="δˡ⁺¹ padded with zeros")
         self._is_pad = np.ones_like(padded, dtype=bool)
         self._is_pad[kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow] = False
@@ -157,11 +157,11 @@ class DeltaPropagation(Drawing):
                 self.padded_grid.texts[r, c].set_color("#666666")
         ax.add_patch(Rectangle((kw - 1.5, kh - 1.5), ow, oh, fill=False,
                                edgecolor="#222222", linewidth=1.8, zorder=2.2))
-        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}",
+        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}", fontsize=10,
                                  origin=(x_w, 0.0), title="wˡ⁺¹ (stored)")
-        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}",
+        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}", fontsize=10,
                                  origin=(x_w, kh + 1.6), title="rot180(wˡ⁺¹)")
-        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="{:g}",
+        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="{:g}", fontsize=10,
                                    origin=(x_r, 0.0),
                                    title="Σ δˡ⁺¹·w (then ⊙ σ′)")
         # the window of the rotated kernel and its weight labels
@@ -174,10 +174,10 @@ class DeltaPropagation(Drawing):
         for u in range(kh):
             for v in range(kw):
                 self.wlabels[u, v] = PathText(
-                    ax, 0, 0, f"×{rw[u, v]:g}", ha="right", va="bottom", size=7,
+                    ax, 0, 0, f"×{rw[u, v]:g}", ha="right", va="bottom", size=10,
                     color=OKABE_ITO["blue"], weight="bold", zorder=6)
-        self.lines = [ax.text(-0.5, ph + 0.3, "", ha="left", va="top", fontsize=9),
-                      PathText(ax, -0.5, ph + 1.1, "", ha="left", va="top", size=9)]
+        self.lines = [ax.text(-0.5, ph + 0.3, "", ha="left", va="top", fontsize=10),
+                      PathText(ax, -0.5, ph + 1.1, "", ha="left", va="top", size=10)]
         self.lines[0].set_text(
             f"At (p, q):  Σᵢ Σⱼ δˡ⁺¹[p−i, q−j] · w[i, j],  i = 0..{kh - 1}, "
             f"j = 0..{kw - 1}  (deltas out of range are 0)")

@@ -49,6 +49,13 @@ def text_path(text: str, size: float, weight: str = "normal"):
     return Path(v.copy(), path.codes), (float(x0), float(x1), float(y0), float(y1))
 
 
+def _note_size(fig, size: float) -> None:
+    """Remember that ``fig`` shows text of ``size`` points (read by
+    :func:`cnnlib.viz.encode.figure_text_points`, which checks figure text is
+    large enough to read)."""
+    fig.__dict__.setdefault("_cnnlib_text_points", set()).add(float(size))
+
+
 class PathText:
     """A string drawn as a filled path at a point of ``ax`` (or of the figure).
 
@@ -118,6 +125,8 @@ class PathText:
         if text == self._text:
             return
         self._text = text
+        if text:
+            _note_size(self.fig, self.size)
         path, (x0, x1, y0, y1) = text_path(text, self.size, self.weight)
         dx = {"left": -x0, "center": -(x0 + x1) / 2, "right": -x1}[self.ha]
         dy = {"bottom": -y0, "baseline": 0.0, "center": -(y0 + y1) / 2,
@@ -221,6 +230,8 @@ class TextGrid:
         if texts == self._texts:
             return
         self._texts = texts
+        if any(texts):
+            _note_size(self.collection.figure, self.size)
         self.collection.set_paths(
             [_aligned(t, self.size, self.weight, self.ha, self.va) for t in texts])
 

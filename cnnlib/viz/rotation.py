@@ -95,7 +95,7 @@ class KernelRotation(Drawing):
         self.flip_x = (5.2, 9.4, 13.6)
         for x0, name, arr in zip(self.flip_x, names, arrays, strict=True):
             GridArtist(ax, arr, cmap=SEQUENTIAL_CMAP, vmin=lo, vmax=hi, fmt="{:g}",
-                       origin=(x0, 0.0), title=name)
+                       origin=(x0, 0.0), title=name, fontsize=10)
         for xa in (self.flip_x[0] + 2.6, self.flip_x[1] + 2.6):
             ax.annotate("", xy=(xa + 1.0, 1.0), xytext=(xa, 1.0),
                         arrowprops=dict(arrowstyle="->", linewidth=1.5))
@@ -106,6 +106,7 @@ class KernelRotation(Drawing):
         padded = np.pad(self.delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
         self.map_origin = (0.0, 5.2)
         grid = GridArtist(ax, padded, cmap=None, fmt="{:g}", origin=self.map_origin,
+                          fontsize=10,
                           title="δˡ⁺¹ padded with zeros")
         mx, my = self.map_origin
         for r, c in np.ndindex(padded.shape):
@@ -132,7 +133,7 @@ class KernelRotation(Drawing):
                 linewidth=1.0, zorder=6, alpha=0.92))
             self.nums[i, j] = PathText(ax, j, i, f"{v:g}", size=11, weight="bold",
                                        zorder=7, color="black" if lum > 0.5 else "white")
-            self.small[i, j] = PathText(ax, j, i, f"×{v:g}", size=8, weight="bold",
+            self.small[i, j] = PathText(ax, j, i, f"×{v:g}", size=10, weight="bold",
                                         ha="right", va="bottom", zorder=7,
                                         color=OKABE_ITO["blue"])
         self.status = [PathText(ax, 6.6, 5.9 + 0.62 * k, "", ha="left", va="top",

@@ -197,7 +197,7 @@ class WeightSharingDrawing(Drawing):
         Seed of the random dense weights.
     """
 
-    def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=80):
+    def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=92):
         a = np.asarray(a, dtype=np.float64)
         kernel = np.asarray(kernel, dtype=np.float64)
         if a.ndim != 2:
@@ -275,7 +275,7 @@ class WeightSharingDrawing(Drawing):
         mat.add_collection(self.cells, autolim=False)
         self.rgba = {s: self._rgba(s).reshape(-1, 4) for s in STAGES}
         self.cell_text = TextGrid(mat, [(c + 0.5, r + 0.5) for r in range(n_rows)
-                                        for c in range(n_cols)], size=8.5)
+                                        for c in range(n_cols)], size=9)
         grid = [[(c, 0), (c, n_rows)] for c in range(n_cols + 1)]
         grid += [[(0, r), (n_cols, r)] for r in range(n_rows + 1)]
         mat.add_collection(LineCollection(grid, colors="#CCCCCC", linewidths=0.5,
@@ -285,9 +285,9 @@ class WeightSharingDrawing(Drawing):
         mat.add_collection(LineCollection(blocks, colors="#333333", linewidths=1.2,
                                           zorder=2))
         TextGrid(mat, [(c + 0.5, -0.2) for c in range(n_cols)],
-                 [f"{c // w},{c % w}" for c in range(n_cols)], size=7.5, va="bottom")
+                 [f"{c // w},{c % w}" for c in range(n_cols)], size=9, va="bottom")
         TextGrid(mat, [(-0.15, r + 0.5) for r in range(n_rows)],
-                 [f"{r // ow},{r % ow}" for r in range(n_rows)], size=7.5, ha="right")
+                 [f"{r // ow},{r % ow}" for r in range(n_rows)], size=9, ha="right")
         PathText(mat, n_cols / 2, -0.95, "columns: input pixels a[x′, y′]    rows: "
                  "outputs z[x, y]", size=9.5, va="bottom")
         self.row_mark = Rectangle((0, 0), n_cols, 1, fill=False, lw=2.5,

@@ -85,7 +85,7 @@ class SlidingWindowDrawing(Drawing):
     """
 
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
-                 dpi=80):
+                 dpi=92):
         _check(op, mode)
         a = np.asarray(a, dtype=np.float64)
         k = np.asarray(k, dtype=np.float64)
@@ -141,10 +141,10 @@ class SlidingWindowDrawing(Drawing):
                       for c in range(wp)], [_num(v, False) for v in ap.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_a[0] - 0.2, r + 0.5) for r in range(hp)],
-                 [str(r - pt) for r in range(hp)], size=8, ha="right",
+                 [str(r - pt) for r in range(hp)], size=9, ha="right",
                  color="#555555")
         TextGrid(ax, [(self.org_a[0] + c + 0.5, -0.12) for c in range(wp)],
-                 [str(c - pl) for c in range(wp)], size=8, va="bottom",
+                 [str(c - pl) for c in range(wp)], size=9, va="bottom",
                  color="#555555")
         PathText(ax, self.org_a[0] + wp / 2, -0.95, "input a", size=10.5,
                  va="bottom")
@@ -157,9 +157,9 @@ class SlidingWindowDrawing(Drawing):
                       for c in range(kw)], [_num(v, False) for v in k.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_k[0] + c + 0.5, -0.12) for c in range(kw)],
-                 [str(c) for c in range(kw)], size=8, va="bottom", color="#555555")
+                 [str(c) for c in range(kw)], size=9, va="bottom", color="#555555")
         TextGrid(ax, [(self.org_k[0] - 0.2, r + 0.5) for r in range(kh)],
-                 [str(r) for r in range(kh)], size=8, ha="right", color="#555555")
+                 [str(r) for r in range(kh)], size=9, ha="right", color="#555555")
         PathText(ax, self.org_k[0] + kw / 2, -0.95, "kernel k", size=10.5,
                  va="bottom")
         # output
@@ -167,9 +167,9 @@ class SlidingWindowDrawing(Drawing):
         self.z_text = TextGrid(ax, [(self.org_z[0] + c + 0.5, r + 0.5)
                                     for r in range(oh) for c in range(ow)], size=11.5)
         TextGrid(ax, [(self.org_z[0] + c + 0.5, -0.12) for c in range(ow)],
-                 [str(c) for c in range(ow)], size=8, va="bottom", color="#555555")
+                 [str(c) for c in range(ow)], size=9, va="bottom", color="#555555")
         TextGrid(ax, [(self.org_z[0] - 0.2, r + 0.5) for r in range(oh)],
-                 [str(r) for r in range(oh)], size=8, ha="right", color="#555555")
+                 [str(r) for r in range(oh)], size=9, ha="right", color="#555555")
         what = "cross-correlation" if op == "correlate" else "convolution"
         PathText(ax, self.org_z[0] + ow / 2, -0.95, "output z", size=10.5,
                  va="bottom")
@@ -182,7 +182,7 @@ class SlidingWindowDrawing(Drawing):
         self.window_fill = Rectangle((0, 0), kw, kh, facecolor=ROLE["highlight"],
                                      alpha=0.12, edgecolor="none", zorder=1)
         ax.add_patch(self.window_fill)
-        self.k_labels = TextGrid(ax, np.zeros((kh * kw, 2)), size=7.5,
+        self.k_labels = TextGrid(ax, np.zeros((kh * kw, 2)), size=9,
                                  color=ROLE["highlight"], ha="left", va="top",
                                  zorder=7)
         self.z_mark = Rectangle((0, 0), 1, 1, fill=False, lw=3.2,

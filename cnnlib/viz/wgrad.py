@@ -113,10 +113,11 @@ class WeightGradient(Drawing):
         self.fig = new_figure(0.5 * (width + 1.2), 0.5 * (height + 1.4), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        GridArtist(ax, self.act, cmap=None, fmt="{:g}", title="aˡ⁻¹ (activations)")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", origin=(x_d, 0.0),
+        GridArtist(ax, self.act, cmap=None, fmt="{:g}", fontsize=10, title="aˡ⁻¹ (activations)")
+        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10, origin=(x_d, 0.0),
                    title="δˡ (deltas)")
-        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", origin=(x_g, 0.0),
+        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", fontsize=10,
+                                 origin=(x_g, 0.0),
                                  title="∂C/∂wˡ")
         ax.add_patch(Rectangle((x_d - 0.5, -0.5), ow, oh, fill=False,
                                edgecolor=ROLE["delta"], linewidth=2.4, zorder=4))
@@ -127,14 +128,14 @@ class WeightGradient(Drawing):
         self.dlabels = np.empty((oh, ow), dtype=object)
         for (x, y), d in np.ndenumerate(self.delta):
             self.dlabels[x, y] = PathText(ax, 0, 0, f"×{d:g}", ha="right", va="bottom",
-                                          size=7, weight="bold", zorder=6,
+                                          size=10, weight="bold", zorder=6,
                                           color=OKABE_ITO["vermillion"])
         self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
         self.cover = CellCover(ax, (kh, kw), origin=(x_g, 0.0))
         top = max(h, oh) + 0.2
         ax.text(-0.5, top, f"∂C/∂w[i, j] = Σₓ Σᵧ δˡ[x, y] · aˡ⁻¹[x+i, y+j],  "
-                f"x = 0..{oh - 1},  y = 0..{ow - 1}", ha="left", va="top", fontsize=9)
-        self.sum_text = PathText(ax, -0.5, top + 0.85, "", ha="left", va="top", size=9)
+                f"x = 0..{oh - 1},  y = 0..{ow - 1}", ha="left", va="top", fontsize=10)
+        self.sum_text = PathText(ax, -0.5, top + 0.85, "", ha="left", va="top", size=10)
         ax.set_xlim(-0.9, width)
         ax.set_ylim(height, -1.9)
         self._x_g = x_g

@@ -1,0 +1,219 @@
+"""Compact images of a drawing's frames, for the static player of the book.
+
+A grid drawing has few colours and changes little from one frame to the next,
+so its frames are stored as one background image (the drawing in its initial
+state) and, for every other frame, a few small patches: the rectangles where
+that frame differs from the background. Identical frames and identical patches
+are stored once. Each image is a palette PNG (exact when it has at most 256
+colours) or lossless WebP, whichever is smaller: lossless, so text stays crisp.
+
+Frames are rendered at :data:`SCALE` image pixels per CSS pixel, so they stay
+sharp on high-density screens and when the reader zooms in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+__all__ = ["SCALE", "FrameSet", "compact_png", "encode_image", "figure_text_points",
+           "render_rgb"]
+
+#: Image pixels per displayed CSS pixel.
+SCALE = 2
+#: Side of the tiles (image pixels) in which frames are compared with the
+#: background; a patch covers whole changed tiles, merged into rectangles.
+TILE = 16
+#: A patch costs about this many bytes on its own (headers, markup), so two
+#: patches are merged when the area they would add costs less than that.
+_PATCH_OVERHEAD_PX = 3000
+
+
+def render_rgb(fig: Figure) -> np.ndarray:
+    """The figure drawn at its current dpi as an (H, W, 3) uint8 array."""
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+def _palette_png(img: np.ndarray) -> bytes:
+    from PIL import Image
+
+    h, w, n = img.shape
+    packed = np.zeros((h, w), dtype=np.uint32)
+    for k in range(n):
+        packed = (packed << 8) | img[..., k]
+    colours, index = np.unique(packed.ravel(), return_inverse=True)
+    mode = "RGBA" if n == 4 else "RGB"
+    if len(colours) <= 256:  # exact
+        pil = Image.fromarray(index.reshape(h, w).astype(np.uint8), mode="P")
+        channels = np.stack([(colours >> (8 * (n - 1 - k))) & 255 for k in range(n)],
+                            axis=1).astype(np.uint8)
+        pil.putpalette(channels.ravel().tolist(), rawmode=mode)
+    else:  # anti-aliased edges of many colours: nearest of 256, no dithering
+        method = Image.Quantize.FASTOCTREE if n == 4 else Image.Quantize.MEDIANCUT
+        pil = Image.fromarray(img, mode=mode).quantize(256, method=method,
+                                                       dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    pil.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _webp(img: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(img, mode="RGBA" if img.shape[2] == 4 else "RGB").save(
+        buf, format="WEBP", lossless=True, quality=50, method=4)
+    return buf.getvalue()
+
+
+def encode_image(img) -> str:
+    """The (H, W, 3) or (H, W, 4) uint8 image ``img`` (RGB or RGBA) as the
+    shorter of a palette PNG and a lossless WebP, as a ``data:`` URL."""
+    img = np.ascontiguousarray(img)
+    if img.ndim != 3 or img.shape[2] not in (3, 4) or img.dtype != np.uint8:
+        raise ValueError(f"img: expected an (H, W, 3) or (H, W, 4) uint8 array, got "
+                         f"shape {img.shape} of {img.dtype}")
+    options = [("image/png", _palette_png(img)), ("image/webp", _webp(img))]
+    mime, data = min(options, key=lambda o: len(o[1]))
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def compact_png(data: bytes) -> bytes:
+    """The PNG ``data`` encoded again, losslessly: as a palette PNG when it has
+    at most 256 colours, else optimised; whichever is shorter."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        rgba = np.asarray(im.convert("RGBA"))
+    img = rgba if np.any(rgba[..., 3] < 255) else np.ascontiguousarray(rgba[..., :3])
+    n = len(np.unique(img.reshape(-1, img.shape[2]), axis=0))
+    if n <= 256:
+        out = _palette_png(img)
+    else:
+        buf = io.BytesIO()
+        Image.fromarray(img).save(buf, format="PNG", optimize=True)
+        out = buf.getvalue()
+    return min(out, data, key=len)
+
+
+def _boxes(changed: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Rectangles (r0, c0, r1, c1), in tiles, covering the true cells of the
+    tile mask ``changed``: its connected parts, merged while merging is cheap."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(changed, structure=np.ones((3, 3)))
+    boxes = [(s[0].start, s[1].start, s[0].stop, s[1].stop)
+             for s in ndimage.find_objects(labels)]
+
+    def area(b):
+        return (b[2] - b[0]) * (b[3] - b[1])
+
+    merged = True
+    while merged and len(boxes) > 1:
+        merged = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                u = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                overlap = not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1]
+                               or b[3] <= a[1])
+                extra = (area(u) - area(a) - area(b)) * TILE * TILE
+                if overlap or extra < _PATCH_OVERHEAD_PX:
+                    boxes[i] = u
+                    del boxes[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return boxes
+
+
+@dataclass
+class FrameSet:
+    """Frames stored as a background and per-frame patches.
+
+    Attributes
+    ----------
+    width, height : int
+        Size of every frame in image pixels.
+    images : list of str
+        ``data:`` URLs; ``images[0]`` is the background.
+    frames : list of list of (int, int, int, int, int)
+        For each distinct frame, its patches as ``(image, x, y, w, h)`` in
+        image pixels (x to the right, y down from the top left corner).
+    """
+
+    width: int = 0
+    height: int = 0
+    images: list[str] = field(default_factory=list)
+    frames: list[list[tuple[int, int, int, int, int]]] = field(default_factory=list)
+    _background: np.ndarray | None = field(default=None, repr=False)
+    _frame_ids: dict = field(default_factory=dict, repr=False)
+    _image_ids: dict = field(default_factory=dict, repr=False)
+
+    def _image(self, rgb: np.ndarray) -> int:
+        key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()
+                           + repr(rgb.shape).encode()).hexdigest()
+        if key not in self._image_ids:
+            self._image_ids[key] = len(self.images)
+            self.images.append(encode_image(rgb))
+        return self._image_ids[key]
+
+    def add(self, rgb: np.ndarray) -> int:
+        """Store the frame ``rgb`` ((H, W, 3) uint8; the first one added is the
+        background) and return its index in :attr:`frames` (equal frames share
+        one index)."""
+        rgb = np.asarray(rgb)
+        key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()).hexdigest()
+        if key in self._frame_ids:
+            return self._frame_ids[key]
+        if self._background is None:
+            self.height, self.width = rgb.shape[:2]
+            self._background = rgb
+            self._image(rgb)
+            patches = []
+        else:
+            if rgb.shape != self._background.shape:
+                raise ValueError(f"rgb: expected shape {self._background.shape} like "
+                                 f"the background, got shape {rgb.shape}")
+            diff = np.any(rgb != self._background, axis=2)
+            th, tw = -(-self.height // TILE), -(-self.width // TILE)
+            padded = np.zeros((th * TILE, tw * TILE), dtype=bool)
+            padded[:self.height, :self.width] = diff
+            tiles = padded.reshape(th, TILE, tw, TILE).any(axis=(1, 3))
+            patches = []
+            for r0, c0, r1, c1 in _boxes(tiles):
+                y0, x0 = r0 * TILE, c0 * TILE
+                y1, x1 = min(r1 * TILE, self.height), min(c1 * TILE, self.width)
+                # pixels equal to the background are left transparent: they
+                # cost almost nothing, and the background shows through
+                patch = np.concatenate(
+                    [rgb[y0:y1, x0:x1], 255 * diff[y0:y1, x0:x1, None].astype(np.uint8)],
+                    axis=2)
+                patch[~diff[y0:y1, x0:x1]] = 0
+                patches.append((self._image(patch), x0, y0, x1 - x0, y1 - y0))
+        self._frame_ids[key] = len(self.frames)
+        self.frames.append(patches)
+        return self._frame_ids[key]
+
+    @property
+    def n_bytes(self) -> int:
+        """Characters of every stored ``data:`` URL (what the page carries)."""
+        return sum(len(u) for u in self.images)
+
+
+def figure_text_points(fig: Figure) -> list[float]:
+    """Font sizes (points) of every text the figure may show: its non-empty
+    matplotlib texts (visible or not: a frozen background hides them) and the
+    sizes recorded by :class:`~cnnlib.viz.pathtext.PathText` and
+    :class:`~cnnlib.viz.pathtext.TextGrid` for non-empty strings."""
+    sizes = [float(t.get_fontsize()) for t in fig.findobj(Text) if t.get_text()]
+    sizes += [float(s) for s in getattr(fig, "_cnnlib_text_points", ())]
+    return sizes
