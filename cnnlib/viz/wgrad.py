@@ -114,8 +114,8 @@ class WeightGradient(Drawing):
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
         GridArtist(ax, self.act, cmap=None, fmt="{:g}", fontsize=10, title="aˡ⁻¹ (activations)")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10, origin=(x_d, 0.0),
-                   title="δˡ (deltas)")
+        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
+                   origin=(x_d, 0.0), title="δˡ (deltas)")
         self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", fontsize=10,
                                  origin=(x_g, 0.0),
                                  title="∂C/∂wˡ")
