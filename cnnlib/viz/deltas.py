@@ -160,7 +160,8 @@ class DeltaPropagation(Drawing):
         self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}", fontsize=10,
                                  origin=(x_w, 0.0), title="wˡ⁺¹ (stored)")
         self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}",
-                                 fontsize=10, origin=(x_w, kh + 1.6), title="rot180(wˡ⁺¹)")
+                                 fontsize=10, origin=(x_w, kh + 1.6),
+                                 title="rot180(wˡ⁺¹)")
         self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="{:g}", fontsize=10,
                                    origin=(x_r, 0.0),
                                    title="Σ δˡ⁺¹·w (then ⊙ σ′)")

@@ -113,7 +113,8 @@ class WeightGradient(Drawing):
         self.fig = new_figure(0.5 * (width + 1.2), 0.5 * (height + 1.4), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        GridArtist(ax, self.act, cmap=None, fmt="{:g}", fontsize=10, title="aˡ⁻¹ (activations)")
+        GridArtist(ax, self.act, cmap=None, fmt="{:g}", fontsize=10,
+                   title="aˡ⁻¹ (activations)")
         GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
                    origin=(x_d, 0.0), title="δˡ (deltas)")
         self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", fontsize=10,
