@@ -9,7 +9,6 @@ deliberately broken page and see that they catch what they should
 
 from __future__ import annotations
 
-import hashlib
 import html.parser
 import os
 import re
@@ -31,9 +30,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: The most a page may weigh on its own: its HTML (with the animations embedded
-#: in it) and the images it shows; see own_weight.
-MAX_PAGE_BYTES = 3_000_000
+#: The most a page may weigh on its own: its HTML (with the players' frames
+#: embedded in it) and the images it shows; see own_weight. 1 MiB.
+MAX_PAGE_BYTES = 1_048_576
+#: Smallest figure text (CSS px) at 100 % zoom on a desktop screen, and on a
+#: phone (390 px wide).
+MIN_FIGURE_TEXT_PX = 11.0
+MIN_PHONE_TEXT_PX = 9.0
+#: Smallest touch target (CSS px), as WCAG 2.5.5 recommends.
+MIN_TARGET_PX = 44
 #: Files every page shares (theme, MathJax, fonts): cached after the first page.
 SHARED_PREFIX = "/_static/"
 #: axe-core impact levels that fail a page.
@@ -207,56 +212,260 @@ def caption_problems(page, images: list[dict] | None = None) -> list[str]:
 
 
 # --------------------------------------------------------------------------
-# Animations (matplotlib's JavaScript player, made accessible by cnnlib.animate)
+# Figure players (cnnlib.animate): every control of every player
+
+#: Selector of the static players that cnnlib.animate writes.
+PLAYER = "figure.cnnlib-player"
+
+# What a player shows now: a signature of its visible frame layers, the status
+# line, the frame's alt text, and "label = value" of each control as the
+# controls themselves show it (read from the DOM, not from the player's data).
+_PLAYER_STATE_JS = """(fig) => {
+  const stage = fig.querySelector('.cnnlib-player-stage');
+  const layers = [...stage.querySelectorAll('img')].filter(i => !i.hidden);
+  const shown = [...fig.querySelectorAll('[data-param]')].map(c => {
+    if (c.tagName === 'INPUT') {
+      const lab = fig.querySelector('label[for="' + c.id + '"]');
+      return (lab ? lab.textContent.trim() : '?') + ' = ' + c.value;
+    }
+    const checked = c.querySelector('input:checked');
+    const legend = c.querySelector('legend');
+    return (legend ? legend.textContent.trim() : '?') + ' = ' +
+           (checked ? checked.parentNode.textContent.trim() : '(none)');
+  });
+  return {
+    frame: layers.map(i => i.src.length + ':' + i.src.slice(-48) + '@' +
+                      i.style.left + ',' + i.style.top).join('|'),
+    status: (fig.querySelector('.cnnlib-player-status') || {}).textContent || '',
+    alt: layers.length ? layers[0].alt : '',
+    shown: shown,
+  };
+}"""
 
 
-def _frame(img) -> str:
-    return hashlib.sha1((img.get_attribute("src") or "").encode()).hexdigest()
+def _player_state(fig) -> dict:
+    return fig.evaluate(_PLAYER_STATE_JS)
 
 
-def animation_problems(page, timeout_ms: int = 6000) -> list[str]:
-    """Each animation's slider (moved with the keyboard) and its play button
-    (pressed with the keyboard) change the frame shown."""
+def _description_problem(state: dict) -> str | None:
+    """The status line names every control's value, and the frame's alt
+    text says the same as the status line."""
+    expected = "Shown: " + ", ".join(state["shown"]) + "."
+    if not state["status"].endswith(expected):
+        return f"status {state['status'][-90:]!r} does not end with {expected!r}"
+    if state["alt"] != state["status"]:
+        return "the frame's alt text differs from the status line"
+    return None
+
+
+def _wait_for_change(fig, before: str, timeout_ms: int) -> bool:
+    try:
+        fig.page.wait_for_function(
+            f"([fig, before]) => ({_PLAYER_STATE_JS})(fig).frame !== before",
+            arg=[fig.element_handle(), before], timeout=timeout_ms)
+        return True
+    except Exception:  # playwright's TimeoutError
+        return False
+
+
+def _check_step(fig, name: str, what: str, before: dict, out: list[str],
+                timeout_ms: int = 2000) -> None:
+    if not _wait_for_change(fig, before["frame"], timeout_ms):
+        out.append(f"{name}: {what} did not change the figure")
+        return
+    problem = _description_problem(_player_state(fig))
+    if problem:
+        out.append(f"{name}: after {what}: {problem}")
+
+
+def player_problems(page, play_timeout_ms: int = 6000) -> list[str]:
+    """Every control of every player changes the figure, from the keyboard,
+    and the description then matches the controls.
+
+    For each player: each slider (focused, ArrowRight, or ArrowLeft at its
+    maximum), each option group (its checked button focused, ArrowRight), and
+    Play (focused, Enter) must change the frame shown; after every step the
+    status line must end with "Shown: <label> = <value>, ..." as the controls
+    show it, and the frame's alt text must equal the status line. Tab from the
+    first control must reach every control and Play.
+    """
     out = []
-    players = page.locator("div.animation")
+    players = page.locator(PLAYER)
     for k in range(players.count()):
-        player = players.nth(k)
-        img = player.locator("img").first
-        slider = player.locator("input[type=range]").first
-        name = f"animation {k + 1} ({(img.get_attribute('alt') or '')[:50]!r})"
-        if not img.count() or not slider.count():
-            out.append(f"{name}: no frame image or no slider")
-            continue
-        if int(slider.get_attribute("max") or 0) < 1:
-            out.append(f"{name}: a single frame, nothing to animate")
-            continue
-        player.scroll_into_view_if_needed()
-        before = _frame(img)
-        slider.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(100)
-        if _frame(img) == before:
-            out.append(f"{name}: the slider (ArrowRight) did not change the frame")
-        page.keyboard.press("Home")
-        page.wait_for_timeout(100)
-        start = _frame(img)
-        play = player.get_by_role("button", name="Play", exact=True)
-        if not play.count():
+        fig = players.nth(k)
+        name = f"player {k + 1} ({(fig.get_attribute('id') or '')[:28]})"
+        fig.scroll_into_view_if_needed()
+        state = _player_state(fig)
+        problem = _description_problem(state)
+        if problem:
+            out.append(f"{name}: at first: {problem}")
+        sliders = fig.locator("input[type=range][data-param]")
+        groups = fig.locator("fieldset[data-param]")
+        play = fig.locator("button.cnnlib-player-play")
+        if sliders.count() + groups.count() == 0:
+            out.append(f"{name}: no controls")
+        if play.count() != 1:
             out.append(f"{name}: no Play button")
-            continue
-        play.focus()
-        page.keyboard.press("Enter")
-        changed = False
-        for _ in range(timeout_ms // 100):
-            page.wait_for_timeout(100)
-            if _frame(img) != start:
-                changed = True
-                break
-        pause = player.get_by_role("button", name="Pause", exact=True)
-        if pause.count():
-            pause.click()
-        if not changed:
-            out.append(f"{name}: Play did not change the frame in {timeout_ms} ms")
+        # Tab order: from the first control, Tab reaches every control and Play
+        targets = [sliders.nth(i) for i in range(sliders.count())]
+        targets += [groups.nth(i) for i in range(groups.count())]
+        targets += [play] if play.count() else []
+        if targets:
+            start = targets[0]
+            (start if start.get_attribute("type") == "range" or start == play
+             else start.locator("input:checked")).focus()
+            reached = []
+            for _ in range(len(targets)):
+                reached.append(page.evaluate_handle("document.activeElement"))
+                page.keyboard.press("Tab")
+            for t in targets:
+                handle = t.element_handle()
+                if not any(page.evaluate("([a, t]) => t.contains(a)", [r, handle])
+                           for r in reached):
+                    out.append(f"{name}: Tab does not reach "
+                               f"{t.evaluate('e => e.outerHTML.slice(0, 60)')}")
+        for i in range(sliders.count()):
+            s = sliders.nth(i)
+            at_max = s.input_value() == s.get_attribute("max")
+            key = "ArrowLeft" if at_max else "ArrowRight"
+            before = _player_state(fig)
+            s.focus()
+            page.keyboard.press(key)
+            _check_step(fig, name, f"slider {s.get_attribute('data-param')} ({key})",
+                        before, out)
+        for i in range(groups.count()):
+            g = groups.nth(i)
+            before = _player_state(fig)
+            g.locator("input:checked").focus()
+            page.keyboard.press("ArrowRight")
+            _check_step(fig, name, f"option group {g.get_attribute('data-param')} "
+                        "(ArrowRight)", before, out)
+        if play.count():
+            before = _player_state(fig)
+            play.focus()
+            page.keyboard.press("Enter")
+            _check_step(fig, name, "Play (Enter)", before, out, play_timeout_ms)
+            if play.inner_text().strip() == "Pause":
+                play.click()
+    return out
+
+
+def density_problems(page, minimum: float = 1.9) -> list[str]:
+    """Every visible image in the content holds at least ``minimum`` image
+    pixels per displayed CSS pixel (SVG images are sharp at any size)."""
+    images = page.evaluate("""() => [...document.querySelectorAll('main img')]
+      .filter(i => !i.hidden && i.getBoundingClientRect().width > 0)
+      .map(i => ({src: (i.currentSrc || i.src).slice(0, 60),
+                  svg: /\\.svg($|\\?)|^data:image\\/svg/.test(i.currentSrc || i.src),
+                  natural: i.naturalWidth, shown: i.getBoundingClientRect().width}))""")
+    return [f"image {i['src']!r}: {i['natural'] / i['shown']:.2f} image px per CSS px "
+            f"({i['natural']} shown {i['shown']:.0f} wide) < {minimum}"
+            for i in images if not i["svg"] and i["natural"] < minimum * i["shown"]]
+
+
+def figure_text_problems(page, minimum: float) -> list[str]:
+    """The smallest text of every player, as shown now, is at least ``minimum``
+    CSS px: the drawing's smallest font (``data-text-px``, at the figure's
+    natural width ``data-width``) scaled by the width it is rendered at."""
+    sizes = page.evaluate("""() => [...document.querySelectorAll('figure.cnnlib-player')]
+      .map(f => ({id: f.id, px: +f.dataset.textPx, natural: +f.dataset.width,
+                  shown: f.querySelector('.cnnlib-player-stage')
+                          .getBoundingClientRect().width}))""")
+    out = []
+    for s in sizes:
+        px = s["px"] * s["shown"] / s["natural"] if s["natural"] else 0
+        if not px >= minimum:
+            out.append(f"player {s['id'][:28]}: smallest figure text {px:.1f} CSS px "
+                       f"(shown {s['shown']:.0f} of {s['natural']:.0f} px) < {minimum}")
+    return out
+
+
+# --------------------------------------------------------------------------
+# Phones: a narrow touch screen
+
+
+def overflow_problems(page) -> list[str]:
+    """The page does not scroll sideways: nothing is wider than the viewport
+    (wide things must scroll inside their own box). Names the widest element."""
+    info = page.evaluate("""() => {
+      const vw = document.documentElement.clientWidth;
+      const sw = document.documentElement.scrollWidth;
+      let worst = null;
+      if (sw > vw) {
+        for (const e of document.querySelectorAll('body *')) {
+          const r = e.getBoundingClientRect();
+          if (r.right > vw + 1 && (!worst || r.right > worst.right)) {
+            let p = e.parentElement, clipped = false;
+            for (; p; p = p.parentElement) {
+              const o = getComputedStyle(p).overflowX;
+              if (o !== 'visible') { clipped = true; break; }
+            }
+            if (!clipped) worst = {right: r.right, tag: e.tagName.toLowerCase(),
+                                   cls: String(e.className).slice(0, 60)};
+          }
+        }
+      }
+      return {vw, sw, worst};
+    }""")
+    if info["sw"] <= info["vw"]:
+        return []
+    w = info["worst"] or {}
+    return [f"the page scrolls sideways: {info['sw']} px wide in a {info['vw']} px "
+            f"viewport (e.g. <{w.get('tag')} class={w.get('cls')!r}> reaches "
+            f"{w.get('right', 0):.0f} px)"]
+
+
+def target_problems(page, minimum: int = MIN_TARGET_PX) -> list[str]:
+    """Every control of every player is at least ``minimum`` CSS px in both
+    directions (an option button's target is its whole label)."""
+    boxes = page.evaluate("""() => [...document.querySelectorAll(
+        'figure.cnnlib-player input[type=range], ' +
+        'figure.cnnlib-player .cnnlib-player-option, figure.cnnlib-player button')]
+      .map(e => { const r = e.getBoundingClientRect();
+                  return {what: e.outerHTML.slice(0, 60), w: r.width,
+                          h: r.height}; })""")
+    return [f"touch target {b['w']:.0f}x{b['h']:.0f} CSS px < {minimum}: {b['what']}"
+            for b in boxes if b["w"] < minimum or b["h"] < minimum]
+
+
+def touch_problems(page) -> list[str]:
+    """Every control of every player works by touch: a tap near the far end
+    of each slider's track, a tap on another option button, a tap on Play;
+    each changes the figure, and the description then matches the controls."""
+    out = []
+    players = page.locator(PLAYER)
+    for k in range(players.count()):
+        fig = players.nth(k)
+        name = f"player {k + 1} ({(fig.get_attribute('id') or '')[:28]})"
+        fig.scroll_into_view_if_needed()
+        sliders = fig.locator("input[type=range][data-param]")
+        for i in range(sliders.count()):
+            s = sliders.nth(i)
+            s.scroll_into_view_if_needed()
+            box = s.bounding_box()
+            at_max = s.input_value() == s.get_attribute("max")
+            x = box["width"] * (0.03 if at_max else 0.97)
+            before = _player_state(fig)
+            s.tap(position={"x": x, "y": box["height"] / 2})
+            _check_step(fig, name, f"a tap on slider {s.get_attribute('data-param')}",
+                        before, out)
+        groups = fig.locator("fieldset[data-param]")
+        for i in range(groups.count()):
+            other = groups.nth(i).locator(
+                ".cnnlib-player-option:not(:has(input:checked))")
+            if not other.count():
+                continue
+            before = _player_state(fig)
+            other.first.tap()
+            _check_step(fig, name, f"a tap on option {other.first.inner_text()!r}",
+                        before, out)
+        play = fig.locator("button.cnnlib-player-play")
+        if play.count():
+            before = _player_state(fig)
+            play.tap()
+            _check_step(fig, name, "a tap on Play", before, out, 6000)
+            if play.inner_text().strip() == "Pause":
+                play.tap()
     return out
 
 
@@ -335,7 +544,7 @@ def page_weight(html_file: Path, requested: list[str], base_url: str,
                 root: Path) -> tuple[int, dict[str, int]]:
     """Bytes a first visit to a page downloads, uncompressed and uncached.
 
-    The HTML file (animations are embedded in it as base64 PNG frames) plus
+    The HTML file (players' frames are embedded in it as data URLs) plus
     every distinct local file the browser requested while loading it (CSS,
     scripts, MathJax and its fonts, images), sized on disk. Returns the total
     and the size of each part.
@@ -352,7 +561,7 @@ def page_weight(html_file: Path, requested: list[str], base_url: str,
 
 
 def own_weight(parts: dict[str, int]) -> int:
-    """Bytes of a page's own files: its HTML (animations are embedded in it)
+    """Bytes of a page's own files: its HTML (players' frames are embedded in it)
     and its images, leaving out the theme, MathJax and fonts in ``_static``,
     which every page shares and a browser downloads once."""
     return sum(size for name, size in parts.items()
@@ -366,8 +575,8 @@ def weight_problems(parts: dict[str, int], limit: int = MAX_PAGE_BYTES) -> list[
         return []
     biggest = sorted(((n, s) for n, s in parts.items()
                       if not n.startswith(SHARED_PREFIX)), key=lambda kv: -kv[1])[:3]
-    detail = ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in biggest)
-    return [f"page weighs {own / 1e6:.2f} MB on its own > {limit / 1e6:.2f} MB "
+    detail = ", ".join(f"{name} {size / 2**20:.2f} MiB" for name, size in biggest)
+    return [f"page weighs {own / 2**20:.2f} MiB on its own > {limit / 2**20:.2f} MiB "
             f"({detail})"]
 
 

@@ -86,9 +86,10 @@ def _workers() -> int:
 
 @pytest.fixture(scope="session")
 def page_reports(chromium_path, browser, site, built_html) -> dict:
-    """Every page of the book visited twice, by two browsers in parallel:
-    over HTTP with every check, and from disk (file://) with every other
-    request aborted (the book as read on a plane; no axe there)."""
+    """Every page of the book visited three times, by two browsers in parallel:
+    over HTTP with every check, from disk (file://) with every other request
+    aborted (the book as read on a plane; no axe there), and over HTTP as a
+    phone (390 x 844, touch)."""
     pages = sorted(book_pages(built_html),  # heaviest first, to balance the load
                    key=lambda rel: -(built_html / rel).stat().st_size)
     jobs = {}
@@ -98,6 +99,7 @@ def page_reports(chromium_path, browser, site, built_html) -> dict:
                                    base_url=site.url)
         jobs["file", rel] = dict(url=(built_html / rel).as_uri(),
                                  allowed=("file://",), axe=False)
+        jobs["phone", rel] = dict(url=site.url + rel, allowed=(site.url,), phone=True)
     return visit_all(jobs, chromium_path, workers=_workers())
 
 
@@ -111,3 +113,9 @@ def served_reports(page_reports) -> dict[str, PageReport]:
 def file_reports(page_reports) -> dict[str, PageReport]:
     return {rel: r for (mode, rel), r in sorted(page_reports.items())
             if mode == "file"}
+
+
+@pytest.fixture(scope="session")
+def phone_reports(page_reports) -> dict[str, PageReport]:
+    return {rel: r for (mode, rel), r in sorted(page_reports.items())
+            if mode == "phone"}

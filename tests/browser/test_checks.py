@@ -21,6 +21,7 @@ FRAME_A = "data:image/png;base64," + base64.b64encode(PNG).decode()
 
 BROKEN = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Broken</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <script src="https://cdn.example.org/mathjax.js"></script>
 </head><body><main>
 <h1>A deliberately broken page</h1>
@@ -32,20 +33,35 @@ BROKEN = """<!doctype html>
 <img src="missing.png" alt="an image that does not exist">
 <img src="dot.png">
 <button style="width:2em;height:2em"></button>
-<div class="animation">
-  <img id="_anim_img0" src="FRAME_A" alt="a frozen animation">
-  <input id="_anim_slider0" type="range" aria-label="frame" min="0" max="3" value="0">
-  <button aria-label="Play">play</button>
-</div>
+<figure class="cnnlib-player" id="frozen" data-text-px="6" data-width="400">
+  <div class="cnnlib-player-controls">
+    <label for="frozen-0">Row</label>
+    <input id="frozen-0" type="range" data-param="row" min="0" max="3" value="0"
+      style="height:10px">
+    <fieldset data-param="stage"><legend>Stage</legend>
+      <label class="cnnlib-player-option"><input type="radio" name="s" value="0"
+        checked>A</label>
+      <label class="cnnlib-player-option"><input type="radio" name="s" value="1"
+        >B</label></fieldset>
+    <button class="cnnlib-player-play"><span>Play</span></button>
+  </div>
+  <div class="cnnlib-player-stage" style="width:400px">
+    <img src="FRAME_A" alt="a frozen figure" style="width:400px"></div>
+  <p class="cnnlib-player-status">A frozen figure. Shown: Row = 2, Stage = A.</p>
+  <figcaption>A player whose controls do nothing.</figcaption>
+</figure>
+<div style="width:700px">a wide box that makes a phone scroll sideways</div>
 </main></body></html>
 """.replace("FRAME_A", FRAME_A)
 
 CLEAN = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Clean</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>Clean</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><main>
 <h1 id="target">A clean page</h1>
 <p>No maths, a <a href="broken.html">link that works</a>.</p>
-<figure><img src="dot.png" alt="a dot"><figcaption>A dot.</figcaption></figure>
+<figure><img src="dot.png" alt="a dot" width="1"><figcaption>A dot.</figcaption>
+</figure>
 </main></body></html>
 """
 
@@ -98,9 +114,31 @@ def test_a_missing_image_alt_text_and_caption_are_reported(broken):
     assert _has(broken.captions, "without a caption", "dot.png")
 
 
-def test_an_animation_that_does_not_move_is_reported(broken):
-    assert _has(broken.animations, "slider (ArrowRight) did not change the frame")
-    assert _has(broken.animations, "Play did not change the frame")
+def test_a_player_that_does_not_move_is_reported(broken):
+    assert _has(broken.players, "slider row (ArrowRight) did not change the figure")
+    assert _has(broken.players, "option group stage (ArrowRight) did not change")
+    assert _has(broken.players, "Play (Enter) did not change the figure")
+    assert _has(broken.players, "at first: status", "Row = 0, Stage = A.")
+
+
+def test_a_blurry_image_and_small_figure_text_are_reported(broken):
+    # a 2x2 PNG stretched to 400 CSS px: 0.005 image px per CSS px
+    assert _has(broken.density, "image px per CSS px", "< 1.9")
+    assert _has(broken.figure_text, "player frozen", "< 11")
+
+
+def test_on_a_phone_overflow_small_targets_and_dead_controls_are_reported(
+        browser, bad_site):
+    report = visit(browser, bad_site.url + "broken.html", (bad_site.url,),
+                   phone=True)
+    assert _has(report.phone, "the page scrolls sideways", "in a 390 px viewport")
+    assert _has(report.phone, "at 360 px: the page scrolls sideways")
+    assert _has(report.phone, "touch target", "< 44", "range")
+    assert _has(report.phone, "a tap on slider row did not change the figure")
+    assert _has(report.phone, "a tap on Play did not change the figure")
+    assert _has(report.phone, "smallest figure text", "< 9")
+    clean = visit(browser, bad_site.url + "clean.html", (bad_site.url,), phone=True)
+    assert clean.phone == [] and clean.network == []
 
 
 def test_dead_links_and_anchors_are_reported(broken, bad_site):
@@ -122,8 +160,8 @@ def test_an_overweight_page_is_reported(broken):
 
 
 def test_the_clean_page_passes_every_check(clean, bad_site):
-    for attribute in ("network", "math", "images", "alt", "captions", "animations",
-                      "axe"):
+    for attribute in ("network", "math", "images", "alt", "captions", "players",
+                      "density", "figure_text", "axe"):
         assert getattr(clean, attribute) == [], attribute
     assert not checks.link_problems({clean.path: clean.links}, (bad_site.url,))
 

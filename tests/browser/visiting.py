@@ -49,23 +49,28 @@ class PageReport:
 
     path: str
     network: list[str]
-    math: list[str]
-    images: list[str]
-    alt: list[str]
-    captions: list[str]
-    animations: list[str]
-    axe: list[str]
-    weight: int
-    weight_parts: dict[str, int]
-    links: list[str]
-    has_math: bool
-    n_animations: int
+    math: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    alt: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    players: list[str] = field(default_factory=list)
+    density: list[str] = field(default_factory=list)
+    figure_text: list[str] = field(default_factory=list)
+    axe: list[str] = field(default_factory=list)
+    weight: int = 0
+    weight_parts: dict[str, int] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+    has_math: bool = False
+    n_players: int = 0
+    phone: list[str] = field(default_factory=list)
 
 
 def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
           html_file: Path | None = None, root: Path | None = None,
-          base_url: str = "") -> PageReport:
-    """Load one page and run every check on it."""
+          base_url: str = "", phone: bool = False) -> PageReport:
+    """Load one page and run every check on it (``phone``: the phone checks)."""
+    if phone:
+        return visit_phone(browser, url, allowed)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     probe = checks.Probe(allowed).attach(page)
@@ -77,9 +82,10 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
         images = checks.image_info(page)
         links = checks.collect_links(page)
         a11y = checks.axe_problems(page) if axe else []
-        n_anim = page.locator("div.animation").count()
-        animations = checks.animation_problems(page)
-        page.wait_for_timeout(100)
+        n_players = page.locator(checks.PLAYER).count()
+        density = checks.density_problems(page)
+        text = checks.figure_text_problems(page, checks.MIN_FIGURE_TEXT_PX)
+        players = checks.player_problems(page)
         weight, parts = (checks.page_weight(html_file, probe.requested, base_url, root)
                          if html_file is not None else (0, {}))
         return PageReport(
@@ -87,8 +93,38 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
             images=checks.image_problems(page, images),
             alt=checks.alt_problems(page, images),
             captions=checks.caption_problems(page, images),
-            animations=animations, axe=a11y, weight=weight, weight_parts=parts,
-            links=links, has_math=has_math, n_animations=n_anim)
+            players=players, density=density, figure_text=text, axe=a11y,
+            weight=weight, weight_parts=parts, links=links, has_math=has_math,
+            n_players=n_players)
+    finally:
+        context.close()
+
+
+def visit_phone(browser, url: str, allowed: tuple[str, ...]) -> PageReport:
+    """Load one page as a phone shows it (390 x 844 CSS px, touch, 2 device
+    pixels per CSS px): no sideways scrolling (at 390 and at 360 px), figure
+    text large enough, touch targets large enough, every control works by tap."""
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    probe = checks.Probe(allowed).attach(page)
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        checks.math_problems(page)  # waits for MathJax, which changes widths
+        problems = checks.overflow_problems(page)
+        problems += checks.figure_text_problems(page, checks.MIN_PHONE_TEXT_PX)
+        problems += checks.target_problems(page)
+        problems += checks.touch_problems(page)
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.wait_for_function("document.documentElement.clientWidth <= 360",
+                               timeout=5000)
+        problems += [f"at 360 px: {p}" for p in checks.overflow_problems(page)]
+        problems += [f"at 360 px: {p}" for p in
+                     checks.figure_text_problems(page, checks.MIN_PHONE_TEXT_PX)]
+        return PageReport(path=url, network=probe.problems(), phone=problems,
+                          n_players=page.locator(checks.PLAYER).count())
     finally:
         context.close()
 
