@@ -302,7 +302,8 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     uid += f"-{next(_COUNTER)}"
     width = fs.width / SCALE  # CSS px
     text_px = min(figure_text_points(drawing.fig), default=12.0) * css_dpi / 72
-    min_width = min(width, width * MIN_NARROW_TEXT_PX / text_px)
+    # never narrower than this, or the smallest text drops below 9 CSS px
+    min_width = width * MIN_NARROW_TEXT_PX / text_px
     controls = "".join(_control(p, k, uid) for k, p in enumerate(drawing.params))
     esc = html.escape
     first = drawing.describe(drawing.defaults())

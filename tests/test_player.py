@@ -1,0 +1,290 @@
+"""The static player's HTML (cnnlib.animate) and its frame encoding
+(cnnlib.viz.encode): the controls are the live panel's, every combination has
+its frame and its description, and the stored frames rebuild the drawing's
+pixels at two image pixels per CSS pixel."""
+
+from __future__ import annotations
+
+import base64
+import html.parser
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+PIL = pytest.importorskip("PIL")
+
+from cnnlib.animate import animation, player_data  # noqa: E402
+from cnnlib.viz import Drawing, GridArtist, Param, new_figure  # noqa: E402
+from cnnlib.viz.encode import (  # noqa: E402
+    SCALE,
+    FrameSet,
+    compact_png,
+    encode_image,
+    figure_text_points,
+    render_rgb,
+)
+from cnnlib.viz.figures import image, png  # noqa: E402
+
+
+class Pick(Drawing):
+    """A 3x4 grid with one outlined cell, and a title chosen by an option."""
+
+    alt = "A 3 by 4 grid of numbers with one cell outlined."
+
+    def __init__(self, dpi=40):
+        self.params = (Param("row", "Row r", 0, 2),
+                       Param("mode", "Mode", options=(("Plain", "plain"),
+                                                      ("Loud", "loud"),
+                                                      ("Same", "same")),
+                             default="loud"),
+                       Param("col", "Column c", 0, 3, step=3))
+        self.fig = new_figure(2.0, 1.6, dpi=dpi)
+        ax = self.fig.add_subplot()
+        self.grid = GridArtist(ax, np.arange(12.0).reshape(3, 4), title="grid")
+        self.update(**self.defaults())
+
+    def _update(self, row, mode, col):
+        mask = np.zeros((3, 4), dtype=bool)
+        mask[row, col] = True
+        self.grid.set_highlight(mask)
+        # "same" draws exactly what "plain" draws: a duplicate frame
+        self.grid.set_title("LOUD" if mode == "loud" else "plain")
+
+
+class _Tags(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _tags(markup: str, tag: str, **attrs) -> list[dict]:
+    p = _Tags()
+    p.feed(markup)
+    return [a for t, a in p.tags if t == tag and all(a.get(k) == v
+                                                     for k, v in attrs.items())]
+
+
+def _data(markup: str) -> dict:
+    m = re.search(r'<script type="application/json">(.*?)</script>', markup, re.S)
+    return json.loads(m.group(1).replace("<\\/", "</"))
+
+
+def _decode(url: str) -> np.ndarray:
+    from PIL import Image
+
+    head, b64 = url.split(",", 1)
+    assert head in ("data:image/png;base64", "data:image/webp;base64")
+    with Image.open(io.BytesIO(base64.b64decode(b64))) as im:
+        return np.asarray(im.convert("RGBA")).astype(np.float64)
+
+
+def _compose(data: dict, frame: int) -> np.ndarray:
+    """What the browser shows for a frame: the background, then each patch
+    blended over it by its alpha."""
+    out = _decode(data["images"][0])[..., :3].copy()
+    for img, x, y, w, h in data["frames"][frame]:
+        patch = _decode(data["images"][img])
+        assert patch.shape[:2] == (h, w)
+        a = patch[..., 3:] / 255
+        out[y:y + h, x:x + w] = a * patch[..., :3] + (1 - a) * out[y:y + h, x:x + w]
+    return out
+
+
+@pytest.fixture(scope="module")
+def pick_player():
+    d = Pick()
+    return d, animation(d, interval=300, caption="A grid & a cell")
+
+
+def test_one_slider_per_integer_param_with_its_label_range_and_step(pick_player):
+    d, anim = pick_player
+    sliders = _tags(anim.html, "input", type="range")
+    assert [(s["data-param"], s["min"], s["max"], s["step"], s["value"])
+            for s in sliders] == [("row", "0", "2", "1", "0"), ("col", "0", "3", "3", "0")]
+    labels = re.findall(r'<label for="([^"]+)">([^<]+)</label>', anim.html)
+    assert [text for _, text in labels] == ["Row r", "Column c"]
+    assert [i for i, _ in labels] == [s["id"] for s in sliders]
+
+
+def test_one_radio_group_per_option_param_with_the_default_checked(pick_player):
+    _, anim = pick_player
+    groups = _tags(anim.html, "fieldset", role="radiogroup")
+    assert [g["data-param"] for g in groups] == ["mode"]
+    assert "<legend>Mode</legend>" in anim.html
+    radios = _tags(anim.html, "input", type="radio")
+    assert len(radios) == 3 and len({r["name"] for r in radios}) == 1
+    assert ["checked" in r for r in radios] == [False, True, False]
+    assert re.findall(r'type="radio"[^>]*>([^<]+)</label>', anim.html) == [
+        "Plain", "Loud", "Same"]
+
+
+def test_a_play_button_a_live_status_line_and_a_caption(pick_player):
+    d, anim = pick_player
+    assert len(_tags(anim.html, "button", type="button")) == 1
+    assert ">Play</span></button>" in anim.html
+    status = _tags(anim.html, "p", **{"aria-live": "polite"})
+    assert len(status) == 1
+    first = d.describe(d.defaults())
+    assert first.endswith("Shown: Row r = 0, Mode = Loud, Column c = 0.")
+    assert f'alt="{first}"' in anim.html
+    assert "<figcaption>A grid &amp; a cell</figcaption>" in anim.html
+
+
+def test_nothing_is_loaded_from_another_server(pick_player):
+    _, anim = pick_player
+    assert not re.search(r"https?://|//cdn|<link|src=\"(?!data:)", anim.html)
+
+
+def test_every_combination_has_its_frame_and_description(pick_player):
+    d, anim = pick_player
+    data = _data(anim.html)
+    combos = d.combinations()
+    assert data["sizes"] == [3, 3, 2] and len(data["combo"]) == len(combos) == 18
+    for i, state in enumerate(combos):
+        assert data["prefix"] + data["text"][i] == d.describe(state)
+    # the combination index is mixed-radix, the last parameter fastest
+    assert combos[7] == {"row": 1, "mode": "plain", "col": 3}
+
+
+def test_stored_frames_rebuild_every_combination_at_twice_the_css_size():
+    d = Pick(dpi=30)
+    data, fs = player_data(d, d.frames(), css_dpi=30, interval=100)
+    w_css, h_css = d.fig.get_size_inches() * 30
+    assert (fs.width, fs.height) == (round(SCALE * w_css), round(SCALE * h_css))
+    with d.at_dpi(SCALE * 30):
+        for i, state in enumerate(d.combinations()):
+            d.update(**state)
+            want = render_rgb(d.fig).astype(np.float64)
+            got = _compose(data, data["combo"][i])
+            # lossless but for the nearest-of-256 colours of many-coloured patches
+            assert np.mean(np.abs(got - want)) < 0.5, state
+            assert np.mean(np.all(got == want, axis=2)) > 0.99, state
+
+
+def test_equal_frames_are_stored_once_and_different_ones_apart(pick_player):
+    d, anim = pick_player
+    data = _data(anim.html)
+    combos = d.combinations()
+    frame = {tuple(c.values()): data["combo"][i] for i, c in enumerate(combos)}
+    assert frame[0, "plain", 0] == frame[0, "same", 0]
+    assert frame[0, "plain", 0] != frame[0, "loud", 0] != frame[1, "loud", 0]
+    assert len(data["frames"]) == 12   # 18 combinations, 6 of them repeats
+    assert data["frames"][data["combo"][combos.index(d.defaults())]] == []
+
+
+def test_play_steps_through_the_drawings_frames_in_order():
+    d = Pick()
+    order = [{"row": 2, "col": 3}, {"row": 0, "mode": "plain"}]
+    data, _ = player_data(d, order, css_dpi=20, interval=100)
+    combos = d.combinations()
+    assert [combos[i] for i in data["play"]] == [
+        {"row": 2, "mode": "loud", "col": 3}, {"row": 0, "mode": "plain", "col": 0}]
+
+
+def test_the_player_leaves_the_drawing_as_it_was():
+    d = Pick()
+    d.update(row=2, mode="plain")
+    before = d.render_array()
+    animation(d, dpi=20)
+    assert d.state == {"row": 2, "mode": "plain", "col": 0}
+    assert d.fig.dpi == 40
+    assert np.array_equal(d.render_array(), before)
+
+
+def test_narrow_screens_keep_figure_text_at_least_9_px(pick_player):
+    d, anim = pick_player
+    m = re.search(r'data-text-px="([\d.]+)" data-width="([\d.]+)"', anim.html)
+    text_px, width = float(m.group(1)), float(m.group(2))
+    assert text_px == pytest.approx(min(figure_text_points(d.fig)) * 40 / 72, abs=0.01)
+    assert width == pytest.approx(2.0 * 40)
+    min_width = float(re.search(r'style="width:[\d.]+px;min-width:(\d+)px"',
+                                anim.html).group(1))
+    assert text_px * min_width / width == pytest.approx(9, abs=0.1)
+
+
+def test_text_sizes_of_path_text_are_recorded():
+    d = Pick()
+    sizes = figure_text_points(d.fig)
+    assert 9.0 in sizes and 10.0 in sizes   # GridArtist cells and title
+
+
+def test_encode_image_is_lossless_for_few_colours_and_picks_the_shorter():
+    rng = np.random.default_rng(0)
+    palette = rng.integers(0, 256, size=(5, 3), dtype=np.uint8)
+    img = palette[rng.integers(0, 5, size=(40, 60))]
+    url = encode_image(img)
+    assert np.array_equal(_decode(url)[..., :3], img)
+    rgba = np.concatenate([img, np.full((40, 60, 1), 255, np.uint8)], axis=2)
+    rgba[:10] = 0
+    assert np.array_equal(_decode(encode_image(rgba)), rgba)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((4, 4)), np.zeros((4, 4, 2), np.uint8),
+                                 np.zeros((4, 4, 3), np.float64)])
+def test_encode_image_rejects_what_is_not_an_rgb_or_rgba_byte_image(bad):
+    with pytest.raises(ValueError, match=r"img: expected an \(H, W, 3\) or"):
+        encode_image(bad)
+
+
+def test_frame_set_rejects_a_frame_of_another_size():
+    fs = FrameSet()
+    fs.add(np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"rgb: expected shape \(8, 8, 3\)"):
+        fs.add(np.zeros((8, 9, 3), np.uint8))
+
+
+def test_static_figures_are_stored_at_twice_the_width_they_are_shown():
+    fig = new_figure(3.0, 2.0, dpi=50)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    shown = image(fig)
+    assert shown.width == 150
+    from PIL import Image
+
+    with Image.open(io.BytesIO(shown.data)) as im:
+        assert im.size == (300, 200)
+    assert len(shown.data) <= len(png(fig, dpi=100))
+    with pytest.raises(TypeError, match="fig: expected a matplotlib Figure"):
+        image("not a figure")
+    with pytest.raises(ValueError, match="dpi: expected a positive number"):
+        image(fig, dpi=-1)
+
+
+def test_compact_png_keeps_every_pixel():
+    from PIL import Image
+
+    fig = new_figure(2.0, 1.0, dpi=60)
+    fig.add_subplot().imshow(np.arange(12.0).reshape(3, 4))
+    data = png(fig)
+    small = compact_png(data)
+    with Image.open(io.BytesIO(data)) as a, Image.open(io.BytesIO(small)) as b:
+        assert np.array_equal(np.asarray(a.convert("RGBA")),
+                              np.asarray(b.convert("RGBA")))
+
+
+def test_render_png_at_another_dpi_redraws_a_frozen_background():
+    """A drawing with a frozen background, rendered at twice its dpi, is the
+    same picture (down-sampled) as at its own: the background is not left at
+    the old resolution."""
+    from PIL import Image
+
+    from cnnlib.viz import WeightGradient
+
+    d = WeightGradient(dpi=40)
+    d.update(i=1, j=2)
+    one = np.asarray(Image.open(io.BytesIO(d.render_png())).convert("L"), float)
+    two = Image.open(io.BytesIO(d.render_png(dpi=80))).convert("L")
+    assert two.size == (2 * one.shape[1], 2 * one.shape[0])
+    down = np.asarray(two.resize((one.shape[1], one.shape[0]), Image.BOX), float)
+    assert np.mean(np.abs(down - one)) < 8
+    assert d.fig.dpi == 40 and d.state == {"i": 1, "j": 2}
