@@ -111,7 +111,8 @@ def test_one_slider_per_integer_param_with_its_label_range_and_step(pick_player)
     d, anim = pick_player
     sliders = _tags(anim.html, "input", type="range")
     assert [(s["data-param"], s["min"], s["max"], s["step"], s["value"])
-            for s in sliders] == [("row", "0", "2", "1", "0"), ("col", "0", "3", "3", "0")]
+            for s in sliders] == [("row", "0", "2", "1", "0"),
+                                  ("col", "0", "3", "3", "0")]
     labels = re.findall(r'<label for="([^"]+)">([^<]+)</label>', anim.html)
     assert [text for _, text in labels] == ["Row r", "Column c"]
     assert [i for i, _ in labels] == [s["id"] for s in sliders]
