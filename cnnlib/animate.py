@@ -21,6 +21,7 @@ import hashlib
 import html
 import itertools
 import json
+import math
 
 from cnnlib.viz.base import Drawing, Param
 from cnnlib.viz.encode import SCALE, FrameSet, figure_text_points, render_rgb
@@ -323,7 +324,7 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
         f"it.</p>"
         f'<div class="cnnlib-player-view">'
         f'<div class="cnnlib-player-stage" style="width:{width:g}px;'
-        f'min-width:{min_width:.0f}px">'
+        f'min-width:{math.ceil(min_width)}px">'
         f'<img src="{data["images"][0]}" alt="{esc(first, quote=True)}" '
         f'width="{width:g}" height="{fs.height / SCALE:g}"></div></div>'
         f'<p class="cnnlib-player-status" aria-live="polite">{esc(first)}</p>'

@@ -141,7 +141,7 @@ class DeltaPropagation(Drawing):
         x_r = x_w + kw + 1.4           # column where the result starts
         width = x_r + wd + 0.3
         height = ph + 2.6
-        self.fig = new_figure(0.46 * (width + 0.75), 0.46 * (height + 1.2), dpi=dpi)
+        self.fig = new_figure(0.46 * (width + 0.5), 0.46 * (height + 1.2), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
         self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="{:g}", fontsize=10,

@@ -5,7 +5,8 @@ so its frames are stored as one background image (the drawing in its initial
 state) and, for every other frame, a few small patches: the rectangles where
 that frame differs from the background. Identical frames and identical patches
 are stored once. Each image is a palette PNG (exact when it has at most 256
-colours) or lossless WebP, whichever is smaller: lossless, so text stays crisp.
+colours; else reduced to the nearest of 128 colours, without dithering) or
+lossless WebP, whichever is smaller, so text stays crisp.
 
 Frames are rendered at :data:`SCALE` image pixels per CSS pixel, so they stay
 sharp on high-density screens and when the reader zooms in.
@@ -30,6 +31,9 @@ SCALE = 2
 #: Side of the tiles (image pixels) in which frames are compared with the
 #: background; a patch covers whole changed tiles, merged into rectangles.
 TILE = 16
+#: Colours kept in a frame image that has more than 256 (anti-aliased edges of
+#: many colours); fewer colours compress better, and 128 keep text crisp.
+MANY_COLOURS = 128
 #: A patch costs about this many bytes on its own (headers, markup), so two
 #: patches are merged when the area they would add costs less than that.
 _PATCH_OVERHEAD_PX = 3000
@@ -41,24 +45,43 @@ def render_rgb(fig: Figure) -> np.ndarray:
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
 
+def _colours(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pixel values of ``img`` (packed into uint32) and each
+    pixel's index into them."""
+    packed = np.zeros(img.shape[:2], dtype=np.uint32)
+    for k in range(img.shape[2]):
+        packed = (packed << 8) | img[..., k]
+    return np.unique(packed.ravel(), return_inverse=True)
+
+
+def _reduce(img: np.ndarray, n: int = MANY_COLOURS) -> np.ndarray:
+    """``img`` unchanged if it has at most 256 colours, else mapped to the
+    nearest of ``n`` colours chosen for it, without dithering
+    (the extra colours are the blends along anti-aliased edges; text keeps
+    its shape and contrast)."""
+    from PIL import Image
+
+    if len(_colours(img)[0]) <= 256:
+        return img
+    mode = "RGBA" if img.shape[2] == 4 else "RGB"
+    method = Image.Quantize.FASTOCTREE if mode == "RGBA" else Image.Quantize.MEDIANCUT
+    pil = Image.fromarray(img, mode=mode).quantize(n, method=method,
+                                                   dither=Image.Dither.NONE)
+    return np.asarray(pil.convert(mode))
+
+
 def _palette_png(img: np.ndarray) -> bytes:
+    """``img`` (at most 256 colours) as an exact palette PNG."""
     from PIL import Image
 
     h, w, n = img.shape
-    packed = np.zeros((h, w), dtype=np.uint32)
-    for k in range(n):
-        packed = (packed << 8) | img[..., k]
-    colours, index = np.unique(packed.ravel(), return_inverse=True)
-    mode = "RGBA" if n == 4 else "RGB"
-    if len(colours) <= 256:  # exact
-        pil = Image.fromarray(index.reshape(h, w).astype(np.uint8), mode="P")
-        channels = np.stack([(colours >> (8 * (n - 1 - k))) & 255 for k in range(n)],
-                            axis=1).astype(np.uint8)
-        pil.putpalette(channels.ravel().tolist(), rawmode=mode)
-    else:  # anti-aliased edges of many colours: nearest of 256, no dithering
-        method = Image.Quantize.FASTOCTREE if n == 4 else Image.Quantize.MEDIANCUT
-        pil = Image.fromarray(img, mode=mode).quantize(256, method=method,
-                                                       dither=Image.Dither.NONE)
+    colours, index = _colours(img)
+    if len(colours) > 256:
+        raise ValueError(f"img: expected at most 256 colours, got {len(colours)}")
+    pil = Image.fromarray(index.reshape(h, w).astype(np.uint8), mode="P")
+    channels = np.stack([(colours >> (8 * (n - 1 - k))) & 255 for k in range(n)],
+                        axis=1).astype(np.uint8)
+    pil.putpalette(channels.ravel().tolist(), rawmode="RGBA" if n == 4 else "RGB")
     buf = io.BytesIO()
     pil.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
@@ -75,32 +98,28 @@ def _webp(img: np.ndarray) -> bytes:
 
 def encode_image(img) -> str:
     """The (H, W, 3) or (H, W, 4) uint8 image ``img`` (RGB or RGBA) as the
-    shorter of a palette PNG and a lossless WebP, as a ``data:`` URL."""
+    shorter of a palette PNG and a lossless WebP, as a ``data:`` URL. An image
+    of more than 256 colours is first reduced to :data:`MANY_COLOURS`."""
     img = np.ascontiguousarray(img)
     if img.ndim != 3 or img.shape[2] not in (3, 4) or img.dtype != np.uint8:
         raise ValueError(f"img: expected an (H, W, 3) or (H, W, 4) uint8 array, got "
                          f"shape {img.shape} of {img.dtype}")
+    img = _reduce(img)
     options = [("image/png", _palette_png(img)), ("image/webp", _webp(img))]
     mime, data = min(options, key=lambda o: len(o[1]))
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def compact_png(data: bytes) -> bytes:
-    """The PNG ``data`` encoded again, losslessly: as a palette PNG when it has
-    at most 256 colours, else optimised; whichever is shorter."""
+    """The PNG ``data`` as a palette PNG: exact when it has at most 256
+    colours, else reduced to 256 (see :func:`_reduce`); the original if that
+    is shorter."""
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as im:
         rgba = np.asarray(im.convert("RGBA"))
     img = rgba if np.any(rgba[..., 3] < 255) else np.ascontiguousarray(rgba[..., :3])
-    n = len(np.unique(img.reshape(-1, img.shape[2]), axis=0))
-    if n <= 256:
-        out = _palette_png(img)
-    else:
-        buf = io.BytesIO()
-        Image.fromarray(img).save(buf, format="PNG", optimize=True)
-        out = buf.getvalue()
-    return min(out, data, key=len)
+    return min(_palette_png(_reduce(img, 256)), data, key=len)
 
 
 def _boxes(changed: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -168,7 +187,7 @@ class FrameSet:
 
     def add(self, rgb: np.ndarray) -> int:
         """Store the frame ``rgb`` ((H, W, 3) uint8; the first one added is the
-        background) and return its index in :attr:`frames` (equal frames share
+        background) and return its index in ``frames`` (equal frames share
         one index)."""
         rgb = np.asarray(rgb)
         key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()).hexdigest()

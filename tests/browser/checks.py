@@ -310,10 +310,13 @@ def player_problems(page, play_timeout_ms: int = 6000) -> list[str]:
         targets = [sliders.nth(i) for i in range(sliders.count())]
         targets += [groups.nth(i) for i in range(groups.count())]
         targets += [play] if play.count() else []
-        if targets:
-            start = targets[0]
-            (start if start.get_attribute("type") == "range" or start == play
-             else start.locator("input:checked")).focus()
+        if targets:  # start at the first control in document order
+            start = fig.locator("[data-param]").first
+            if start.count():
+                (start if start.evaluate("e => e.tagName") == "INPUT"
+                 else start.locator("input:checked")).focus()
+            else:
+                play.focus()
             reached = []
             for _ in range(len(targets)):
                 reached.append(page.evaluate_handle("document.activeElement"))
@@ -394,11 +397,13 @@ def overflow_problems(page) -> list[str]:
       if (sw > vw) {
         for (const e of document.querySelectorAll('body *')) {
           const r = e.getBoundingClientRect();
-          if (r.right > vw + 1 && (!worst || r.right > worst.right)) {
-            let p = e.parentElement, clipped = false;
-            for (; p; p = p.parentElement) {
-              const o = getComputedStyle(p).overflowX;
-              if (o !== 'visible') { clipped = true; break; }
+          if (r.right > vw + 1 && r.width > 0 && (!worst || r.right > worst.right)) {
+            // fixed (off-canvas drawers) and clipped elements do not widen the page
+            let p = e, clipped = getComputedStyle(e).visibility === 'hidden';
+            for (; p && !clipped; p = p.parentElement) {
+              const st = getComputedStyle(p);
+              if (st.position === 'fixed') clipped = true;
+              if (p !== e && st.overflowX !== 'visible') clipped = true;
             }
             if (!clipped) worst = {right: r.right, tag: e.tagName.toLowerCase(),
                                    cls: String(e.className).slice(0, 60)};
