@@ -168,9 +168,12 @@ def test_stored_frames_rebuild_every_combination_at_twice_the_css_size():
             d.update(**state)
             want = render_rgb(d.fig).astype(np.float64)
             got = _compose(data, data["combo"][i])
-            # lossless but for the nearest-of-256 colours of many-coloured patches
-            assert np.mean(np.abs(got - want)) < 0.5, state
-            assert np.mean(np.all(got == want, axis=2)) > 0.99, state
+            # lossless but for images of more than 256 colours, whose blended
+            # edge pixels move to the nearest of 128 colours
+            err = np.abs(got - want).max(axis=2)
+            assert np.mean(err) < 0.5, state
+            assert np.mean(err == 0) > 0.95, state
+            assert np.percentile(err, 99.5) <= 32, state
 
 
 def test_equal_frames_are_stored_once_and_different_ones_apart(pick_player):
