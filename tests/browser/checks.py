@@ -278,6 +278,15 @@ def _check_step(fig, name: str, what: str, before: dict, out: list[str],
         out.append(f"{name}: after {what}: {problem}")
 
 
+def _players(page):
+    """Each player of the page, scrolled into view, with a name for messages."""
+    players = page.locator(PLAYER)
+    for k in range(players.count()):
+        fig = players.nth(k)
+        fig.scroll_into_view_if_needed()
+        yield fig, f"player {k + 1} ({(fig.get_attribute('id') or '')[:28]})"
+
+
 def player_problems(page, play_timeout_ms: int = 6000) -> list[str]:
     """Every control of every player changes the figure, from the keyboard,
     and the description then matches the controls.
@@ -290,11 +299,7 @@ def player_problems(page, play_timeout_ms: int = 6000) -> list[str]:
     first control must reach every control and Play.
     """
     out = []
-    players = page.locator(PLAYER)
-    for k in range(players.count()):
-        fig = players.nth(k)
-        name = f"player {k + 1} ({(fig.get_attribute('id') or '')[:28]})"
-        fig.scroll_into_view_if_needed()
+    for fig, name in _players(page):
         state = _player_state(fig)
         problem = _description_problem(state)
         if problem:
@@ -438,11 +443,7 @@ def touch_problems(page) -> list[str]:
     of each slider's track, a tap on another option button, a tap on Play;
     each changes the figure, and the description then matches the controls."""
     out = []
-    players = page.locator(PLAYER)
-    for k in range(players.count()):
-        fig = players.nth(k)
-        name = f"player {k + 1} ({(fig.get_attribute('id') or '')[:28]})"
-        fig.scroll_into_view_if_needed()
+    for fig, name in _players(page):
         sliders = fig.locator("input[type=range][data-param]")
         for i in range(sliders.count()):
             s = sliders.nth(i)
