@@ -234,6 +234,18 @@ def test_encode_image_is_lossless_for_few_colours_and_picks_the_shorter():
     assert np.array_equal(_decode(encode_image(rgba)), rgba)
 
 
+def test_many_colours_are_reduced_but_transparency_is_kept_exactly():
+    rng = np.random.default_rng(1)
+    img = rng.integers(0, 256, size=(64, 64, 4), dtype=np.uint8)
+    img[..., 3] = np.where(rng.random((64, 64)) < 0.5, 255, 0)
+    img[img[..., 3] == 0] = 0
+    out = _decode(encode_image(img))
+    assert np.array_equal(out[..., 3], img[..., 3])  # no opaque pixel fades
+    shown = img[..., 3] == 255
+    assert len(np.unique(out[shown][:, :3], axis=0)) <= 128
+    assert np.mean(np.abs(out[shown][:, :3] - img[shown][:, :3])) < 40
+
+
 @pytest.mark.parametrize("bad", [np.zeros((4, 4)), np.zeros((4, 4, 2), np.uint8),
                                  np.zeros((4, 4, 3), np.float64)])
 def test_encode_image_rejects_what_is_not_an_rgb_or_rgba_byte_image(bad):

@@ -56,18 +56,23 @@ def _colours(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _reduce(img: np.ndarray, n: int = MANY_COLOURS) -> np.ndarray:
     """``img`` unchanged if it has at most 256 colours, else mapped to the
-    nearest of ``n`` colours chosen for it, without dithering
-    (the extra colours are the blends along anti-aliased edges; text keeps
-    its shape and contrast)."""
+    nearest of ``n`` colours chosen for it, without dithering (the extra
+    colours are the blends along anti-aliased edges; text keeps its shape and
+    contrast). An alpha channel is kept as it is."""
     from PIL import Image
 
     if len(_colours(img)[0]) <= 256:
         return img
-    mode = "RGBA" if img.shape[2] == 4 else "RGB"
-    method = Image.Quantize.FASTOCTREE if mode == "RGBA" else Image.Quantize.MEDIANCUT
-    pil = Image.fromarray(img, mode=mode).quantize(n, method=method,
-                                                   dither=Image.Dither.NONE)
-    return np.asarray(pil.convert(mode))
+    # colours from the RGB of the shown pixels only; the alpha (0 or 255 in
+    # patches) is kept exactly, or a quantiser would blend it into the colours
+    rgb = np.ascontiguousarray(img[..., :3])
+    pil = Image.fromarray(rgb, mode="RGB").quantize(
+        n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = np.asarray(pil.convert("RGB"))
+    if img.shape[2] == 3:
+        return out
+    alpha = img[..., 3:]
+    return np.concatenate([np.where(alpha > 0, out, 0), alpha], axis=2).astype(np.uint8)
 
 
 def _palette_png(img: np.ndarray) -> bytes:
@@ -119,7 +124,10 @@ def compact_png(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as im:
         rgba = np.asarray(im.convert("RGBA"))
     img = rgba if np.any(rgba[..., 3] < 255) else np.ascontiguousarray(rgba[..., :3])
-    return min(_palette_png(_reduce(img, 256)), data, key=len)
+    try:  # 255 colours and transparent black
+        return min(_palette_png(_reduce(img, 255)), data, key=len)
+    except ValueError:  # partly transparent pixels of many kinds: keep as is
+        return data
 
 
 def _boxes(changed: np.ndarray) -> list[tuple[int, int, int, int]]:
