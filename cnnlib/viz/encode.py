@@ -67,7 +67,7 @@ def _reduce(img: np.ndarray, n: int = MANY_COLOURS) -> np.ndarray:
     # patches) is kept exactly, or a quantiser would blend it into the colours
     rgb = np.ascontiguousarray(img[..., :3])
     pil = Image.fromarray(rgb, mode="RGB").quantize(
-        n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        n, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = np.asarray(pil.convert("RGB"))
     if img.shape[2] == 3:
         return out
