@@ -66,9 +66,24 @@ def _reduce(img: np.ndarray, n: int = MANY_COLOURS) -> np.ndarray:
     # colours from the RGB of the shown pixels only; the alpha (0 or 255 in
     # patches) is kept exactly, or a quantiser would blend it into the colours
     rgb = np.ascontiguousarray(img[..., :3])
-    pil = Image.fromarray(rgb, mode="RGB").quantize(
-        n, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    out = np.asarray(pil.convert("RGB"))
+    index = np.asarray(Image.fromarray(rgb, mode="RGB").quantize(
+        n, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)).ravel()
+    # each chosen colour becomes the commonest true colour it stands for, so
+    # the white ground and the text keep their exact colours
+    colours, which = _colours(rgb)
+    true = colours[which]
+    keys, counts = np.unique(index.astype(np.uint64) << 32 | true, return_counts=True)
+    best = {}
+    for key, c in zip(keys.tolist(), counts.tolist(), strict=True):
+        k = key >> 32
+        if c > best.get(k, (0, 0))[0]:
+            best[k] = (c, key & 0xFFFFFFFF)
+    lut = np.zeros(256, dtype=np.uint32)
+    for k, (_, colour) in best.items():
+        lut[k] = colour
+    chosen = lut[index]
+    out = np.stack([(chosen >> 16) & 255, (chosen >> 8) & 255, chosen & 255],
+                   axis=1).astype(np.uint8).reshape(rgb.shape)
     if img.shape[2] == 3:
         return out
     alpha = img[..., 3:]
