@@ -59,6 +59,7 @@ _STYLE = """
 .cnnlib-player-stage img{display:block;width:100%;height:auto;margin:0;
  max-width:none}
 .cnnlib-player-stage img+img{position:absolute}
+.cnnlib-player-stage img[hidden]{display:none}
 .cnnlib-player-hint{display:none;font-size:.85em;margin:2px 0}
 .cnnlib-player.is-panned .cnnlib-player-hint{display:block}
 .cnnlib-player-status{margin:6px 0;font-size:.9em}
