@@ -176,6 +176,24 @@ def test_stored_frames_rebuild_every_combination_at_twice_the_css_size():
             assert np.percentile(err, 99.5) <= 32, state
 
 
+def test_patches_stay_opaque_round_every_change():
+    """A browser scaling a patch blends neighbouring pixels; a margin of
+    opaque pixels round each change keeps the background from showing."""
+    from cnnlib.viz.encode import OPAQUE_MARGIN
+
+    bg = np.full((64, 64, 3), 255, np.uint8)
+    frame = bg.copy()
+    frame[30, 30] = (0, 0, 0)
+    fs = FrameSet()
+    fs.add(bg)
+    (img, x, y, w, h), = fs.frames[fs.add(frame)]
+    alpha = _decode(fs.images[img])[..., 3]
+    r, c = 30 - y, 30 - x
+    m = OPAQUE_MARGIN
+    assert np.all(alpha[r - m:r + m + 1, c - m:c + m + 1] == 255)
+    assert alpha.min() == 0   # far from the change the background shows
+
+
 def test_equal_frames_are_stored_once_and_different_ones_apart(pick_player):
     d, anim = pick_player
     data = _data(anim.html)

@@ -34,6 +34,8 @@ TILE = 16
 #: Colours kept in a frame image that has more than 256 (anti-aliased edges of
 #: many colours); fewer colours compress better, and 128 keep text crisp.
 MANY_COLOURS = 128
+#: Pixels round each changed pixel that a patch keeps opaque.
+OPAQUE_MARGIN = 4
 #: A patch costs about this many bytes on its own (headers, markup), so two
 #: patches are merged when the area they would add costs less than that.
 _PATCH_OVERHEAD_PX = 3000
@@ -225,7 +227,11 @@ class FrameSet:
             if rgb.shape != self._background.shape:
                 raise ValueError(f"rgb: expected shape {self._background.shape} like "
                                  f"the background, got shape {rgb.shape}")
+            from scipy import ndimage
+
             diff = np.any(rgb != self._background, axis=2)
+            opaque = ndimage.binary_dilation(diff, np.ones((3, 3), bool),
+                                             iterations=OPAQUE_MARGIN)
             th, tw = -(-self.height // TILE), -(-self.width // TILE)
             padded = np.zeros((th * TILE, tw * TILE), dtype=bool)
             padded[:self.height, :self.width] = diff
@@ -235,11 +241,14 @@ class FrameSet:
                 y0, x0 = r0 * TILE, c0 * TILE
                 y1, x1 = min(r1 * TILE, self.height), min(c1 * TILE, self.width)
                 # pixels equal to the background are left transparent: they
-                # cost almost nothing, and the background shows through
+                # cost almost nothing, and the background shows through. Those
+                # near a change stay opaque: a browser that scales the patch
+                # would blend the background into its edges (faint ghosts).
+                shown = opaque[y0:y1, x0:x1]
                 patch = np.concatenate(
-                    [rgb[y0:y1, x0:x1], 255 * diff[y0:y1, x0:x1, None].astype(np.uint8)],
+                    [rgb[y0:y1, x0:x1], 255 * shown[..., None].astype(np.uint8)],
                     axis=2)
-                patch[~diff[y0:y1, x0:x1]] = 0
+                patch[~shown] = 0
                 patches.append((self._image(patch), x0, y0, x1 - x0, y1 - y0))
         self._frame_ids[key] = len(self.frames)
         self.frames.append(patches)

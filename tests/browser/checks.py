@@ -222,7 +222,9 @@ PLAYER = "figure.cnnlib-player"
 # controls themselves show it (read from the DOM, not from the player's data).
 _PLAYER_STATE_JS = """(fig) => {
   const stage = fig.querySelector('.cnnlib-player-stage');
-  const layers = [...stage.querySelectorAll('img')].filter(i => !i.hidden);
+  // the layers as rendered (an img with the hidden attribute may still show)
+  const layers = [...stage.querySelectorAll('img')]
+    .filter(i => getComputedStyle(i).display !== 'none');
   const shown = [...fig.querySelectorAll('[data-param]')].map(c => {
     if (c.tagName === 'INPUT') {
       const lab = fig.querySelector('label[for="' + c.id + '"]');
@@ -339,8 +341,17 @@ def player_problems(page, play_timeout_ms: int = 6000) -> list[str]:
             before = _player_state(fig)
             s.focus()
             page.keyboard.press(key)
-            _check_step(fig, name, f"slider {s.get_attribute('data-param')} ({key})",
-                        before, out)
+            what = f"slider {s.get_attribute('data-param')} ({key})"
+            _check_step(fig, name, what, before, out)
+            # and back: the very picture it showed before (no layer left over)
+            page.keyboard.press("ArrowRight" if at_max else "ArrowLeft")
+            try:
+                page.wait_for_function(
+                    f"([fig, want]) => ({_PLAYER_STATE_JS})(fig).frame === want",
+                    arg=[fig.element_handle(), before["frame"]], timeout=2000)
+            except Exception:  # playwright's TimeoutError
+                out.append(f"{name}: {what} and back does not show the figure it "
+                           "showed before")
         for i in range(groups.count()):
             g = groups.nth(i)
             before = _player_state(fig)
@@ -362,7 +373,7 @@ def density_problems(page, minimum: float = 1.9) -> list[str]:
     """Every visible image in the content holds at least ``minimum`` image
     pixels per displayed CSS pixel (SVG images are sharp at any size)."""
     images = page.evaluate("""() => [...document.querySelectorAll('main img')]
-      .filter(i => !i.hidden && i.getBoundingClientRect().width > 0)
+      .filter(i => i.getBoundingClientRect().width > 0)
       .map(i => ({src: (i.currentSrc || i.src).slice(0, 60),
                   svg: /\\.svg($|\\?)|^data:image\\/svg/.test(i.currentSrc || i.src),
                   natural: i.naturalWidth, shown: i.getBoundingClientRect().width}))""")
