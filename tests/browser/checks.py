@@ -39,8 +39,9 @@ MIN_FIGURE_TEXT_PX = 11.0
 MIN_PHONE_TEXT_PX = 9.0
 #: Smallest touch target (CSS px), as WCAG 2.5.5 recommends.
 MIN_TARGET_PX = 44
-#: Files every page shares (theme, MathJax, fonts): cached after the first page.
-SHARED_PREFIX = "/_static/"
+#: Files every page shares (theme, MathJax, fonts, the search index): cached
+#: after the first page, so not part of a page's own weight.
+SHARED_PREFIX = ("/_static/", "/searchindex.js")
 #: axe-core impact levels that fail a page.
 FAILING_IMPACTS = ("critical", "serious")
 
