@@ -16,7 +16,7 @@ help:
 	@echo "make lab    JupyterLab on 127.0.0.1 (token-protected) to run the chapters"
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  speed and memory benchmarks (installs PyTorch as the reference)"
-	@echo "make lint   ruff over cnnlib, tests and benchmarks"
+	@echo "make lint   ruff over cnnlib, tests, benchmarks and the book (notebooks, extensions)"
 	@echo "make clean  remove build output and caches (keeps .venv)"
 
 venv: $(STAMP)
@@ -41,7 +41,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check cnnlib tests benchmarks
+	$(BIN)/ruff check cnnlib tests benchmarks book
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=$(CURDIR)

@@ -391,7 +391,7 @@ def bench_memory() -> dict:
 
 def _drawing_classes():
     import cnnlib.viz
-    from cnnlib.viz.base import Drawing
+    from cnnlib.viz.core.base import Drawing
 
     found, errors = {}, {}
     for mod in pkgutil.iter_modules(cnnlib.viz.__path__, "cnnlib.viz."):

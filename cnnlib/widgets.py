@@ -13,7 +13,7 @@ import html
 
 import ipywidgets as W
 
-from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.core.base import Drawing, Param
 
 
 def _control(p: Param) -> W.ValueWidget:

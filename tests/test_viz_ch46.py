@@ -10,26 +10,25 @@ pytest.importorskip("matplotlib")
 
 from cnnlib import conv2d_backward, conv2d_forward, rot180  # noqa: E402
 from cnnlib.animate import animation  # noqa: E402
-from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines  # noqa: E402
-from cnnlib.viz.deltas import (  # noqa: E402
-    DeltaPropagation,
+from cnnlib.rules import (  # noqa: E402  # noqa: E402
     backprop_sum,
     delta_sources,
     full_correlate_rot180,
+    weight_gradient,
+    weight_gradient_pairs,
 )
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import CellCover, Outlines  # noqa: E402
+from cnnlib.viz.core.style import new_figure  # noqa: E402
+from cnnlib.viz.deltas import DeltaPropagation  # noqa: E402
 from cnnlib.viz.rotation import KernelRotation, rotated_cell_centres  # noqa: E402
-from cnnlib.viz.style import new_figure  # noqa: E402
 from cnnlib.viz.training import (  # noqa: E402
     plot_digits,
     plot_kernels,
     plot_learning_curve,
     plot_misclassified,
 )
-from cnnlib.viz.wgrad import (  # noqa: E402
-    WeightGradient,
-    weight_gradient,
-    weight_gradient_pairs,
-)
+from cnnlib.viz.wgrad import WeightGradient  # noqa: E402
 
 DRAWINGS = [DeltaPropagation, KernelRotation, WeightGradient]
 
@@ -188,7 +187,8 @@ def test_training_figures_reject_bad_input():
 
 
 def test_transpose_of_dense_matrix_lists_the_kernel_reversed():
-    from cnnlib.viz.deltas import dense_weight_labels, plot_dense_transpose
+    from cnnlib.rules import dense_weight_labels
+    from cnnlib.viz.deltas import plot_dense_transpose
 
     labels = dense_weight_labels((2, 2), (3, 3))
     assert labels.shape == (4, 9)

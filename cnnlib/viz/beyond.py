@@ -15,70 +15,20 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import scatter_partial_sums
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid
 
-__all__ = [
-    "StrideBackward",
-    "dilation_figure",
-    "pooling_figure",
-    "scatter_partial_sums",
-]
+__all__ = ["StrideBackward", "dilation_figure", "pooling_figure"]
 
 #: The running example of the drawing: kernel of chapter 3, small-integer deltas.
 EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0], [1.0, 1.0, -2.0]])
 #: Face colour of cells that hold structural zeros (inserted, holes, never read).
 ZERO_GREY = "#E4E4E4"
-
-
-def scatter_partial_sums(delta, w, in_shape, stride, upto):
-    """dC/da of a strided valid layer from the first ``upto`` deltas only.
-
-    The deltas are taken in reading order, delta[0, 0], delta[0, 1], ...; each
-    one adds ``delta[x, y] * w[i, j]`` to position ``(s x + i, s y + j)`` for
-    i = 0..KH-1, j = 0..KW-1. With ``upto = OH * OW`` the result is the whole
-    input gradient, ``conv2d_backward``'s ``dx``.
-
-    Parameters
-    ----------
-    delta : array_like, shape (OH, OW)
-    w : array_like, shape (KH, KW)
-    in_shape : (H, W)
-        With OH = (H - KH) // s + 1 and OW = (W - KW) // s + 1.
-    stride : int
-    upto : int
-        0..OH*OW.
-
-    Returns
-    -------
-    sums : numpy.ndarray, shape (H, W)
-    touched : numpy.ndarray of bool, shape (H, W)
-        Positions some of the first ``upto`` windows read.
-    """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    oh, ow = delta.shape
-    kh, kw = w.shape
-    h, wd = in_shape
-    s = int(stride)
-    if (h - kh) // s + 1 != oh or (wd - kw) // s + 1 != ow:
-        raise ValueError(
-            f"delta: expected shape {((h - kh) // s + 1, (wd - kw) // s + 1)} for "
-            f"in_shape {tuple(in_shape)}, kernel {w.shape}, stride {s}; got "
-            f"{delta.shape}")
-    if not 0 <= upto <= oh * ow:
-        raise ValueError(f"upto: expected 0..{oh * ow}, got {upto}")
-    sums = np.zeros((h, wd))
-    touched = np.zeros((h, wd), dtype=bool)
-    for k in range(upto):
-        x, y = divmod(k, ow)
-        sums[s * x:s * x + kh, s * y:s * y + kw] += delta[x, y] * w
-        touched[s * x:s * x + kh, s * y:s * y + kw] = True
-    return sums, touched
 
 
 def _grey_cells(ax, mask, origin, hatch=None):

@@ -14,12 +14,12 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.patches import Polygon, Rectangle
 
-from cnnlib.viz._frozen import FrozenBackground
-from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import GridArtist
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, SEQUENTIAL_CMAP, new_figure
+from cnnlib.viz.core.text import PathText
 from cnnlib.viz.deltas import PAD_GREY
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import OKABE_ITO, ROLE, SEQUENTIAL_CMAP, new_figure
 
 __all__ = ["KernelRotation", "rotated_cell_centres"]
 

@@ -124,12 +124,25 @@ class Drawing:
                 itertools.product(*(p.values for p in self.params))]
 
     def render_png(self, dpi: float | None = None) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=dpi or self.fig.dpi)
-        return buf.getvalue()
+        """The figure as it is now, as PNG bytes (see :func:`png`)."""
+        return png(self.fig, dpi)
 
     def render_array(self) -> np.ndarray:
         """The figure as an RGBA array (used by tests to see a change)."""
         self.fig.canvas.draw()
         return np.asarray(self.fig.canvas.buffer_rgba()).copy()
+
+
+def png(fig: Figure, dpi: float | None = None) -> bytes:
+    """The figure ``fig`` as PNG bytes, at ``dpi`` (default the figure's own).
+
+    The book's figures are detached from pyplot (see
+    :func:`cnnlib.viz.new_figure`), so Jupyter does not display them by itself;
+    ``Image(png(fig))`` shows one as an ordinary ``image/png`` output that
+    myst-nb can caption and give alt text.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi or fig.dpi)
+    return buf.getvalue()
