@@ -21,7 +21,7 @@ help:
 	@echo "make test   run every test: cnnlib, notebooks, the build, browsers"
 	@echo "make lab    JupyterLab on 127.0.0.1 (token-protected) to run the chapters"
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
-	@echo "make bench  speed and memory benchmarks (installs PyTorch as the reference)"
+	@echo "make bench  speed, memory and live-widget latency (installs PyTorch as the reference)"
 	@echo "make lint   ruff over cnnlib, tests, benchmarks and the book (notebooks, extensions)"
 	@echo "make clean  remove build output and caches (keeps .venv)"
 
@@ -72,6 +72,7 @@ torch: $(STAMP)
 
 bench: torch
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/live_latency.py
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis .jupyter_cache
