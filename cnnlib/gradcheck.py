@@ -83,7 +83,8 @@ def relative_error(a, b):
     an entry whose true gradient is nearly 0 is not judged by its own tiny
     size. The denominator adds the two sizes, so when ``a`` is close to ``b``
     the result is about half of ``max|a - b| / max|b|``, the largest mistake as
-    a fraction of the largest true entry (chapter 4 states both). A correct float64 backward checked against :func:`numerical_gradient`
+    a fraction of the largest true entry (chapter 4 states both).
+    A correct float64 backward checked against :func:`numerical_gradient`
     with ``h=1e-6`` typically gives below 1e-8; an indexing error gives
     values of order 0.1 to 1.
 
