@@ -8,14 +8,26 @@ test suite checks against finite differences.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from cnnlib.conv import conv2d_backward, conv2d_forward, rot180
-from cnnlib.exercises.common import as_array, report
+from cnnlib.exercises.common import (
+    AnswerKey,
+    Mistake,
+    call_reader,
+    check_keys,
+    judge_array,
+    keys_for,
+    read_array,
+    report,
+)
 
 __all__ = [
     "EXERCISE_DELTA",
     "EXERCISE_KERNEL",
+    "answer_keys",
     "check_input_gradient_by_hand",
     "check_multichannel_delta",
     "check_rule_for_true_convolution",
@@ -27,6 +39,22 @@ __all__ = [
 EXERCISE_KERNEL = np.array([[1.0, 2.0], [3.0, 4.0]])
 EXERCISE_DELTA = np.array([[1.0, 0.0], [-1.0, 2.0]])
 
+_HERE = __name__ + "."
+
+#: The sentences that name the wrong options of Exercise 4.2; the test suite
+#: checks each claim with cnnlib (that (a) and (d) are the same numbers and the
+#: rule of a cross-correlation layer, that (c) is smaller than layer l).
+RULE_MISTAKES = {
+    "a": "(a) is the rule for a cross-correlation layer: a full convolution "
+         "with w gives the same numbers as a full cross-correlation with "
+         "rot180(w), option (d). This layer is a true convolution.",
+    "c": "(c) has the wrong mode: a valid result is smaller than layer l, and "
+         "the backward pass needs one number for every position of layer l.",
+    "d": "(d) is the rule for a cross-correlation layer: it gives the same "
+         "numbers as (a), a full convolution with w. This layer is a true "
+         "convolution.",
+}
+
 
 def _input_gradient(delta, w, in_shape, stride=1, padding=0):
     """dC/da for one cross-correlation layer, from conv2d_backward."""
@@ -35,23 +63,44 @@ def _input_gradient(delta, w, in_shape, stride=1, padding=0):
     return conv2d_backward(delta, cache)[0]
 
 
+@functools.cache
+def answer_keys() -> tuple[AnswerKey, ...]:
+    """The answer keys of chapter 4's exercises whose answer can be typed."""
+    d, w = EXERCISE_DELTA[None, None], EXERCISE_KERNEL[None, None]
+    expected = _input_gradient(d, w, (1, 1, 3, 3))[0, 0]
+    other = _input_gradient(d, rot180(EXERCISE_KERNEL)[None, None], (1, 1, 3, 3))
+    return (
+        AnswerKey(
+            "4.1", _HERE + "check_input_gradient_by_hand", "values", "array",
+            expected,
+            "Each corner got one product, each edge two and the centre four.",
+            "Position (p, q) feeds output (p - i, q - j) through w[i, j]; add "
+            "delta[p - i, q - j] * w[i, j] over the (i, j) for which that output "
+            "exists.",
+            (Mistake(other[0, 0], "these are the numbers of the other "
+                     "convention (the kernel rotated once more): the forward pass "
+                     "here is a cross-correlation, so the backward pass is a full "
+                     "cross-correlation with rot180(w)."),
+             Mistake(expected.T, "this is the transpose of the answer: the first "
+                     "index is the row.")),
+            atol=1e-9),
+        AnswerKey(
+            "4.2", _HERE + "check_rule_for_true_convolution", "choice", "option",
+            "b",
+            "(b), which equals full_correlate(delta, w): the backward pass uses "
+            "the forward operation, in full mode, with the kernel rotated.",
+            "Which operation does the forward pass use, and which mode makes the "
+            "result as large as layer l?",
+            tuple(Mistake(letter, says) for letter, says in RULE_MISTAKES.items()),
+            options=("a", "b", "c", "d")),
+    )
+
+
 def check_input_gradient_by_hand(values) -> bool:
     """Exercise 4.1: dC/da^l (shape (3, 3)) for the layer z^{l+1} = a^l ⋆ w^{l+1}
     with ``EXERCISE_KERNEL`` and ``EXERCISE_DELTA``."""
-    expected = _input_gradient(EXERCISE_DELTA[None, None], EXERCISE_KERNEL[None, None],
-                               (1, 1, 3, 3))[0, 0]
-    got = as_array(values, (3, 3))
-    ok = got is not None and np.allclose(got, expected)
-    hint = "Give a 3x3 array. "
-    if got is not None and np.allclose(got, _input_gradient(
-            EXERCISE_DELTA[None, None], rot180(EXERCISE_KERNEL)[None, None],
-            (1, 1, 3, 3))[0, 0]):
-        hint += ("Your numbers are those of the other convention: the forward pass "
-                 "here is a cross-correlation. ")
-    return report(
-        ok, "Each corner got one product, each edge two and the centre four.",
-        hint + "Position (p, q) feeds output (p - i, q - j) through w[i, j]; add "
-        "delta[p - i, q - j] * w[i, j] over the (i, j) for which that output exists.")
+    return check_keys(keys_for(answer_keys(), "check_input_gradient_by_hand"),
+                      [values])
 
 
 def check_rule_for_true_convolution(choice: str) -> bool:
@@ -62,20 +111,16 @@ def check_rule_for_true_convolution(choice: str) -> bool:
     (c) valid_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
     (d) full_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
     """
-    ok = str(choice).strip().lower().strip("()") == "b"
-    return report(
-        ok, "(b), which equals full_correlate(delta, w): the backward pass uses the "
-        "forward operation, in full mode, with the kernel rotated.",
-        "Two of the options have the wrong mode: the result must be as large as "
-        "layer l. Of the others, one is right for a forward cross-correlation.")
+    return check_keys(keys_for(answer_keys(), "check_rule_for_true_convolution"),
+                      [choice])
 
 
 def check_mixup_is_hidden(w) -> bool:
     """Exercise 4.3: a 3x3 kernel, not all of whose entries are equal, for which
     the two conventions give the same delta (so a mix-up cannot be seen)."""
-    got = as_array(w, (3, 3))
-    if got is None:
-        return report(False, "", "Give a 3x3 array of numbers.")
+    got, why = read_array(w, (3, 3))
+    if why is not None:
+        return report(False, "", why + " Give a 3x3 kernel.")
     if np.all(got == got.flat[0]):
         return report(False, "", "Make at least two entries different.")
     ok = np.array_equal(rot180(got), got)
@@ -97,17 +142,24 @@ def check_strided_delta(func) -> bool:
         delta = rng.normal(size=(oh, ow))
         expected = _input_gradient(delta[None, None], w[None, None],
                                    (1, 1) + in_shape, stride=2)[0, 0]
-        try:
-            got = as_array(func(delta.copy(), w.copy(), in_shape), in_shape)
-        except Exception as err:  # the reader's code may raise anything
-            return report(False, "", f"Your function raised {type(err).__name__}: "
-                          f"{err}")
-        if got is None or not np.allclose(got, expected):
-            return report(
-                False, "",
-                f"Wrong for a {in_shape} layer and a {k_shape} kernel. Put s - 1 = 1 "
-                "zero between neighbouring deltas, then apply the stride-1 rule; the "
-                "last rows or columns of the layer may receive nothing.")
+        other = _input_gradient(delta[None, None], rot180(w)[None, None],
+                                (1, 1) + in_shape, stride=2)[0, 0]
+        got, why = call_reader(func, delta.copy(), w.copy(), in_shape)
+        if why is None:
+            ok, why = judge_array(
+                got, expected,
+                (Mistake(other, "these are the numbers of the other convention "
+                         "(the kernel rotated once more): the layer is a "
+                         "cross-correlation."),),
+                hint="Put s - 1 = 1 zero between neighbouring deltas, then apply "
+                "the stride-1 rule; the last rows or columns of the layer may "
+                "receive nothing.",
+                shape_hint="dC/da has the shape of the layer's input, in_shape; "
+                "rows or columns no window reads get 0.")
+            if ok:
+                continue
+        return report(False, "", f"For a {in_shape} layer and a {k_shape} kernel: "
+                      f"{why}")
     return report(True, "Stride s in the forward pass becomes s - 1 zeros between "
                   "the deltas in the backward pass.", "")
 
@@ -121,12 +173,20 @@ def check_multichannel_delta(func) -> bool:
     delta = rng.normal(size=(f, 4, 5))
     in_shape = (c, 4 + kh - 1, 5 + kw - 1)
     expected = _input_gradient(delta[None], w, (1,) + in_shape)[0]
-    try:
-        got = as_array(func(delta.copy(), w.copy()), in_shape)
-    except Exception as err:  # the reader's code may raise anything
-        return report(False, "", f"Your function raised {type(err).__name__}: {err}")
-    ok = got is not None and np.allclose(got, expected)
-    return report(
-        ok, "Channel c collects from every filter f through the slice w[f, c].",
-        f"Expected shape {in_shape}. Each input channel c feeds every filter f "
-        "through w[f, c]: sum the single-channel rule over f.")
+    other = _input_gradient(delta[None], w[:, :, ::-1, ::-1], (1,) + in_shape)[0]
+    got, why = call_reader(func, delta.copy(), w.copy())
+    if why is None:
+        ok, why = judge_array(
+            got, expected,
+            (Mistake(other, "these are the numbers of the other convention (each "
+                     "kernel rotated once more): the layer is a "
+                     "cross-correlation."),
+             Mistake(expected / f, "this is the mean over the filters; channel c "
+                     "collects the sum.")),
+            hint="Each input channel c feeds every filter f through w[f, c]: sum "
+            "the single-channel rule over f.",
+            shape_hint="One map per input channel, each as large as the input.")
+        if ok:
+            return report(True, "Channel c collects from every filter f through "
+                          "the slice w[f, c].", "")
+    return report(False, "", why)
