@@ -62,7 +62,7 @@ def report(ok: bool, right: str, wrong: str) -> bool:
     """Print "Right. <right>" if ``ok`` else "Not yet. <wrong>", wrapped to
     ``WIDTH`` (76) characters, and return ``ok``."""
     message = ("Right. " if ok else "Not yet. ") + _cap(right if ok else wrong)
-    print(textwrap.fill(message.strip(), WIDTH))
+    print(textwrap.fill(message.strip(), WIDTH, break_on_hyphens=False))
     return ok
 
 
