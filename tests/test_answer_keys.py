@@ -18,8 +18,8 @@ from cnnlib.conv import (
     rot180,
 )
 from cnnlib.exercises import answer_keys
-from cnnlib.exercises.common import AnswerKey, Mistake, keys_for
 from cnnlib.exercises.ch04 import RULE_MISTAKES
+from cnnlib.exercises.common import AnswerKey, Mistake, keys_for
 
 KEYS = answer_keys()
 CHECKERS = sorted({k.checker for k in KEYS})

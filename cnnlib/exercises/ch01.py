@@ -13,15 +13,7 @@ import functools
 import numpy as np
 
 from cnnlib.activations import sigmoid, sigmoid_prime, tanh, tanh_prime
-from cnnlib.exercises.common import (
-    AnswerKey,
-    Mistake,
-    call_reader,
-    check_keys,
-    judge_array,
-    keys_for,
-    report,
-)
+from cnnlib.exercises import common as ex
 from cnnlib.gradcheck import numerical_gradient
 from cnnlib.mlp import tiny_example
 
@@ -38,7 +30,7 @@ _HERE = __name__ + "."
 
 
 @functools.cache
-def answer_keys() -> tuple[AnswerKey, ...]:
+def answer_keys() -> tuple[ex.AnswerKey, ...]:
     """The answer keys of chapter 1's exercises whose answer can be typed."""
     net, x, y = tiny_example()
     bp = net.backprop(x, y)
@@ -54,60 +46,60 @@ def answer_keys() -> tuple[AnswerKey, ...]:
     weights = sum(sizes[l] * sizes[l - 1] for l in range(1, len(sizes)))
     biases = sum(sizes[1:])
     return (
-        AnswerKey(
+        ex.AnswerKey(
             "1.1", _HERE + "check_input_gradient", "values", "array", dx,
             f"dC/dx = ({dx[0]:.4f}, {dx[1]:.4f}).",
             "The input x_k feeds all three hidden neurons, through column k of "
             "w^1; add the three hidden deltas, each scaled by its weight.",
-            (Mistake(dx * sigmoid_prime(x),
-                     "this has a sigma'(x) factor, but the input is not passed "
-                     "through sigma: drop it."),
-             Mistake(no_hidden_slope,
-                     "the hidden deltas are missing their sigma'(z^1) factor "
-                     "(BP2): delta^1 = ((w^2)^T delta^2) * sigma'(z^1).")),
+            (ex.Mistake(dx * sigmoid_prime(x),
+                        "this has a sigma'(x) factor, but the input is not passed "
+                        "through sigma: drop it."),
+             ex.Mistake(no_hidden_slope,
+                        "the hidden deltas are missing their sigma'(z^1) factor "
+                        "(BP2): delta^1 = ((w^2)^T delta^2) * sigma'(z^1).")),
             atol=5e-4),
-        AnswerKey(
+        ex.AnswerKey(
             "1.2", _HERE + "check_output_deltas", "values", "array",
             other, f"delta^2 = ({other[0]:.4f}, {other[1]:.4f}).",
             "The forward pass does not change with the target: a^2 and z^2 are "
             "as in the chapter; only a^2 - y does (BP1).",
-            (Mistake(bp.deltas[2], "these are the deltas for the chapter's "
-                     "target y = (1, 0); the exercise's target is (0, 1)."),
-             Mistake(a2 - y_other, "this is a^2 - y without the factor "
-                     "sigma'(z^2) of BP1."),
-             Mistake((y_other - a2) * sigmoid_prime(z2),
-                     "the sign is reversed: BP1 has a^2 - y, not y - a^2.")),
+            (ex.Mistake(bp.deltas[2], "these are the deltas for the chapter's "
+                        "target y = (1, 0); the exercise's target is (0, 1)."),
+             ex.Mistake(a2 - y_other, "this is a^2 - y without the factor "
+                        "sigma'(z^2) of BP1."),
+             ex.Mistake((y_other - a2) * sigmoid_prime(z2),
+                        "the sign is reversed: BP1 has a^2 - y, not y - a^2.")),
             atol=5e-4),
-        AnswerKey(
+        ex.AnswerKey(
             "1.3", _HERE + "check_gradient_count", "n", "count", weights + biases,
             f"{weights + biases} numbers: one for each weight and each bias.",
             "By BP4, dC/dw^l has the shape of w^l, (n_l, n_{l-1}); by BP3, "
             "dC/db^l has n_l entries. Add them up for l = 1 and l = 2.",
-            (Mistake(weights, "these are the weights only; the biases have "
-                     "gradients too (BP3)."),
-             Mistake(weights + sum(sizes), "the input layer has no biases: its "
-                     "784 values are the input, not neurons."),
-             Mistake(biases, "these are the biases only; add the weights "
-                     "(BP4)."))),
+            (ex.Mistake(weights, "these are the weights only; the biases have "
+                        "gradients too (BP3)."),
+             ex.Mistake(weights + sum(sizes), "the input layer has no biases: its "
+                        "784 values are the input, not neurons."),
+             ex.Mistake(biases, "these are the biases only; add the weights "
+                        "(BP4)."))),
     )
 
 
 def check_input_gradient(values) -> bool:
     """Exercise 1.1: the gradient of the cost with respect to the input,
     (dC/dx_0, dC/dx_1), of the chapter's network, to 3 decimal places."""
-    return check_keys(keys_for(answer_keys(), "check_input_gradient"), [values])
+    return ex.check_keys(answer_keys(), "check_input_gradient", [values])
 
 
 def check_output_deltas(values) -> bool:
     """Exercise 1.2: both output deltas (delta^2_0, delta^2_1) of the chapter's
     network when the target is y = (0, 1) instead of (1, 0)."""
-    return check_keys(keys_for(answer_keys(), "check_output_deltas"), [values])
+    return ex.check_keys(answer_keys(), "check_output_deltas", [values])
 
 
 def check_gradient_count(n) -> bool:
     """Exercise 1.3: how many numbers the gradient of a network with layer
     sizes (784, 30, 10) has (all dC/dw^l and dC/db^l entries together)."""
-    return check_keys(keys_for(answer_keys(), "check_gradient_count"), [n])
+    return ex.check_keys(answer_keys(), "check_gradient_count", [n])
 
 
 def _cross_entropy(z, y):
@@ -128,23 +120,21 @@ def check_cross_entropy_delta(output_delta) -> bool:
         expected = numerical_gradient(lambda zz, y=y: _cross_entropy(zz, y), z.copy())
         a = sigmoid(z)
         mistakes = (
-            Mistake((a - y) * sigmoid_prime(z),
-                    "this is (a - y) sigma'(z), the quadratic cost's delta; "
-                    "start from the cross-entropy's dC/da instead."),
-            Mistake(-y / a + (1 - y) / (1 - a),
-                    "this is dC/da; BP1 multiplies it by sigma'(z^L)."),
-            Mistake(y - a, "the sign is reversed: delta^L = dC/dz^L."))
-        got, why = call_reader(output_delta, z.copy(), y.copy(), name="output_delta")
-        if why is None:
-            ok, why = judge_array(
-                got, expected, mistakes, atol=1e-7, rtol=1e-6,
-                hint="Start from BP1, dC/da_j = -(y_j/a_j) + (1-y_j)/(1-a_j), and "
-                "use sigma'(z) = a (1 - a).",
-                shape_hint="delta^L has one entry per output neuron.")
-            if ok:
-                continue
-        return report(False, "", f"For n_L = {n}: {why}")
-    return report(True, "The sigma' factor cancels: delta^L = a^L - y.", "")
+            ex.Mistake((a - y) * sigmoid_prime(z),
+                       "this is (a - y) sigma'(z), the quadratic cost's delta; "
+                       "start from the cross-entropy's dC/da instead."),
+            ex.Mistake(-y / a + (1 - y) / (1 - a),
+                       "this is dC/da; BP1 multiplies it by sigma'(z^L)."),
+            ex.Mistake(y - a, "the sign is reversed: delta^L = dC/dz^L."))
+        ok, why = ex.judge_call(
+            output_delta, (z.copy(), y.copy()), expected, mistakes, atol=1e-7,
+            rtol=1e-6, name="output_delta",
+            hint="Start from BP1, dC/da_j = -(y_j/a_j) + (1-y_j)/(1-a_j), and use "
+            "sigma'(z) = a (1 - a).",
+            shape_hint="delta^L has one entry per output neuron.")
+        if not ok:
+            return ex.report(False, "", f"For n_L = {n}: {why}")
+    return ex.report(True, "The sigma' factor cancels: delta^L = a^L - y.", "")
 
 
 def check_bp2_tanh(delta_previous) -> bool:
@@ -168,21 +158,18 @@ def check_bp2_tanh(delta_previous) -> bool:
         expected = numerical_gradient(cost, z.copy())
         back = w.T @ g
         mistakes = (
-            Mistake(back * sigmoid_prime(z), "this uses the sigmoid's sigma'; "
-                    "these neurons are tanh: tanh'(z) = 1 - tanh(z)^2."),
-            Mistake(back, "the factor tanh'(z^l) of BP2 is missing."),
-            Mistake(back * tanh(z), "this multiplies by tanh(z), not by its "
-                    "slope tanh'(z) = 1 - tanh(z)^2."))
-        got, why = call_reader(delta_previous, w.copy(), g.copy(), z.copy(),
-                               name="delta_previous")
-        if why is None:
-            ok, why = judge_array(
-                got, expected, mistakes, atol=1e-7, rtol=1e-6,
-                hint="tanh'(z) = 1 - tanh(z)^2; and is it w or its transpose?",
-                shape_hint="Which index of w does BP2 sum over?")
-            if ok:
-                continue
-        return report(False, "", f"For w_next of shape {w.shape}: {why}")
+            ex.Mistake(back * sigmoid_prime(z), "this uses the sigmoid's sigma'; "
+                       "these neurons are tanh: tanh'(z) = 1 - tanh(z)^2."),
+            ex.Mistake(back, "the factor tanh'(z^l) of BP2 is missing."),
+            ex.Mistake(back * tanh(z), "this multiplies by tanh(z), not by its "
+                       "slope tanh'(z) = 1 - tanh(z)^2."))
+        ok, why = ex.judge_call(
+            delta_previous, (w.copy(), g.copy(), z.copy()), expected, mistakes,
+            atol=1e-7, rtol=1e-6, name="delta_previous",
+            hint="tanh'(z) = 1 - tanh(z)^2, at z^l.",
+            shape_hint="Which index of w does BP2 sum over?")
+        if not ok:
+            return ex.report(False, "", f"For w_next of shape {w.shape}: {why}")
     assert np.allclose(tanh_prime(0.0), 1.0)  # the slope the remark relies on
-    return report(True, "BP2 is the same for any activation; only sigma' changes.",
-                  "")
+    return ex.report(True, "BP2 is the same for any activation; only sigma' changes.",
+                     "")

@@ -19,17 +19,7 @@ from cnnlib.conv import (
     correlate2d,
     rot180,
 )
-from cnnlib.exercises.common import (
-    AnswerKey,
-    Mistake,
-    call_reader,
-    check_keys,
-    judge_array,
-    keys_for,
-    read_array,
-    read_count,
-    report,
-)
+from cnnlib.exercises import common as ex
 
 __all__ = [
     "EXERCISE_A",
@@ -49,35 +39,35 @@ _HERE = __name__ + "."
 
 
 @functools.cache
-def answer_keys() -> tuple[AnswerKey, ...]:
+def answer_keys() -> tuple[ex.AnswerKey, ...]:
     """The answer keys of chapter 3's exercises whose answer can be typed."""
     a, k = EXERCISE_A, EXERCISE_K
     full = convolve2d(a, k, "full")
     valid = correlate2d(a, k, "valid")
     right = f"{full[1, 1]:g} and {valid[0, 1]:g}."
     return (
-        AnswerKey(
+        ex.AnswerKey(
             "3.2", _HERE + "check_by_hand", "full_convolution_11", "number",
             full[1, 1], right,
             "(a ∗ k)[1, 1] = sum over i, j of a[1 - i, 1 - j] k[i, j], with a = 0 "
             "outside its 3 x 3.",
-            (Mistake(correlate2d(a, k, "full")[1, 1],
-                     "that is the full cross-correlation at [1, 1]; the "
-                     "convolution flips the kernel."),
-             Mistake(convolve2d(a, k, "valid")[1, 1],
-                     "that is the valid convolution at [1, 1]; the full one "
-                     "first pads a with K - 1 = 1 row and column of zeros.")),
+            (ex.Mistake(correlate2d(a, k, "full")[1, 1],
+                        "that is the full cross-correlation at [1, 1]; the "
+                        "convolution flips the kernel."),
+             ex.Mistake(convolve2d(a, k, "valid")[1, 1],
+                        "that is the valid convolution at [1, 1]; the full one "
+                        "first pads a with K - 1 = 1 row and column of zeros.")),
             atol=1e-9, label="The full convolution at [1, 1]"),
-        AnswerKey(
+        ex.AnswerKey(
             "3.2", _HERE + "check_by_hand", "valid_correlation_01", "number",
             valid[0, 1], right,
             "(a ⋆ k)[0, 1] = sum over i, j of a[0 + i, 1 + j] k[i, j].",
-            (Mistake(convolve2d(a, k, "valid")[0, 1],
-                     "that is the valid convolution at [0, 1]; a "
-                     "cross-correlation does not flip the kernel."),
-             Mistake(correlate2d(a, k, "full")[0, 1],
-                     "that is the full cross-correlation at [0, 1]; in valid "
-                     "mode [0, 1] is the window at row 0, column 1 of a.")),
+            (ex.Mistake(convolve2d(a, k, "valid")[0, 1],
+                        "that is the valid convolution at [0, 1]; a "
+                        "cross-correlation does not flip the kernel."),
+             ex.Mistake(correlate2d(a, k, "full")[0, 1],
+                        "that is the full cross-correlation at [0, 1]; in valid "
+                        "mode [0, 1] is the window at row 0, column 1 of a.")),
             atol=1e-9, label="The valid cross-correlation at [0, 1]"),
     )
 
@@ -93,11 +83,11 @@ def check_output_size(output_size) -> bool:
         if d * (k - 1) + 1 > h + 2 * p:
             continue  # the kernel does not fit: no output
         expected = conv2d_output_shape((h, h), (k, k), s, p, d)[0]
-        got, why = call_reader(output_size, h, k, p, s, d,
-                               name=f"output_size({h}, {k}, {p}, {s}, {d})")
+        got, why = ex.call_reader(output_size, h, k, p, s, d,
+                                  name=f"output_size({h}, {k}, {p}, {s}, {d})")
         if why is not None:
-            return report(False, "", why)
-        n, why = read_count(got)
+            return ex.report(False, "", why)
+        n, why = ex.read_count(got)
         if n != expected:
             mistake = ""
             if n is not None and n == (h + 2 * p - k) // s + 1:
@@ -105,37 +95,37 @@ def check_output_size(output_size) -> bool:
                            "+ 1 rows. ")
             elif n is not None and n == (h + 2 * p - d * (k - 1) - 1) // s:
                 mistake = "That misses the first window, at row 0: add 1. "
-            return report(False, "",
-                          f"output_size(H={h}, K={k}, padding={p}, stride={s}, "
-                          f"dilation={d}) gave {got!r:.40}. " + (why or mistake) +
-                          " How many rows does the dilated kernel span, and how "
-                          "many window positions 0, s, 2s, ... fit in the padded "
-                          "input?")
-    return report(True, "floor((H + 2p - d(K - 1) - 1) / s) + 1, in every case.",
-                  "")
+            return ex.report(False, "",
+                             f"output_size(H={h}, K={k}, padding={p}, stride={s}, "
+                             f"dilation={d}) gave {got!r:.40}. " + (why or mistake) +
+                             " How many rows does the dilated kernel span, and how "
+                             "many window positions 0, s, 2s, ... fit in the padded "
+                             "input?")
+    return ex.report(True, "floor((H + 2p - d(K - 1) - 1) / s) + 1, in every case.",
+                     "")
 
 
 def check_by_hand(full_convolution_11, valid_correlation_01) -> bool:
     """Exercise 3.2: for ``EXERCISE_A`` and ``EXERCISE_K``, the full convolution
     at [1, 1] and the valid cross-correlation at [0, 1]."""
-    return check_keys(keys_for(answer_keys(), "check_by_hand"),
-                      [full_convolution_11, valid_correlation_01])
+    return ex.check_keys(answer_keys(), "check_by_hand",
+                         [full_convolution_11, valid_correlation_01])
 
 
 def check_symmetric_kernel(k) -> bool:
     """Exercise 3.3: a 3 x 3 kernel with at least two different entries for
     which convolution and cross-correlation give the same result on every
     input."""
-    k, why = read_array(k, (3, 3))
+    k, why = ex.read_array(k, (3, 3))
     if why is not None:
-        return report(False, "", why + " Give a 3 x 3 kernel.")
+        return ex.report(False, "", why + " Give a 3 x 3 kernel.")
     if np.unique(k).size < 2:
-        return report(False, "", "a constant kernel is too easy: use at least two "
-                      "different values.")
+        return ex.report(False, "", "a constant kernel is too easy: use at least two "
+                         "different values.")
     same = np.array_equal(rot180(k), k)
-    return report(same, "k equals rot180(k): k[i, j] = k[2 - i, 2 - j] for all i, j.",
-                  "on a random input the two operations differ. Since "
-                  "a ∗ k = a ⋆ rot180(k), what must rot180(k) be?")
+    return ex.report(same, "k equals rot180(k): k[i, j] = k[2 - i, 2 - j] for all i, j.",
+                     "on a random input the two operations differ. Since "
+                     "a ∗ k = a ⋆ rot180(k), what must rot180(k) be?")
 
 
 def check_strided(strided) -> bool:
@@ -148,17 +138,15 @@ def check_strided(strided) -> bool:
         want = conv2d_forward(a[None, None], k[None, None], stride=s)[0][0, 0]
         flipped = conv2d_forward(a[None, None], rot180(k)[None, None],
                                  stride=s)[0][0, 0]
-        got, why = call_reader(strided, a.copy(), k.copy(), s, name="strided")
-        if why is None:
-            ok, why = judge_array(
-                got, want, (Mistake(flipped, "this is the true convolution (the "
-                                    "kernel flipped); conv2d_forward is a "
-                                    "cross-correlation."),),
-                hint="Output [x, y] is the stride-1 output at [s x, s y].",
-                shape_hint="How many window positions 0, s, 2s, ... fit?")
-            if ok:
-                continue
-        return report(False, "", f"For a {h} x {w} input, a {kh} x {kw} kernel "
-                      f"and stride {s}: {why}")
-    return report(True, "A stride-s layer gives every s-th output of the "
-                  "stride-1 layer (computed directly, it skips the others).", "")
+        ok, why = ex.judge_call(
+            strided, (a.copy(), k.copy(), s), want,
+            (ex.Mistake(flipped, "this is the true convolution (the kernel "
+                        "flipped); conv2d_forward is a cross-correlation."),),
+            name="strided",
+            hint="Output [x, y] is the stride-1 output at [s x, s y].",
+            shape_hint="How many window positions 0, s, 2s, ... fit?")
+        if not ok:
+            return ex.report(False, "", f"For a {h} x {w} input, a {kh} x {kw} "
+                             f"kernel and stride {s}: {why}")
+    return ex.report(True, "A stride-s layer gives every s-th output of the "
+                     "stride-1 layer (computed directly, it skips the others).", "")

@@ -13,16 +13,7 @@ import functools
 import numpy as np
 
 from cnnlib.conv import conv2d_backward, conv2d_forward, rot180
-from cnnlib.exercises.common import (
-    AnswerKey,
-    Mistake,
-    call_reader,
-    check_keys,
-    judge_array,
-    keys_for,
-    read_array,
-    report,
-)
+from cnnlib.exercises import common as ex
 
 __all__ = [
     "EXERCISE_DELTA",
@@ -64,34 +55,34 @@ def _input_gradient(delta, w, in_shape, stride=1, padding=0):
 
 
 @functools.cache
-def answer_keys() -> tuple[AnswerKey, ...]:
+def answer_keys() -> tuple[ex.AnswerKey, ...]:
     """The answer keys of chapter 4's exercises whose answer can be typed."""
     d, w = EXERCISE_DELTA[None, None], EXERCISE_KERNEL[None, None]
     expected = _input_gradient(d, w, (1, 1, 3, 3))[0, 0]
     other = _input_gradient(d, rot180(EXERCISE_KERNEL)[None, None], (1, 1, 3, 3))
     return (
-        AnswerKey(
+        ex.AnswerKey(
             "4.1", _HERE + "check_input_gradient_by_hand", "values", "array",
             expected,
             "Each corner got one product, each edge two and the centre four.",
             "Position (p, q) feeds output (p - i, q - j) through w[i, j]; add "
             "delta[p - i, q - j] * w[i, j] over the (i, j) for which that output "
             "exists.",
-            (Mistake(other[0, 0], "these are the numbers of the other "
-                     "convention (the kernel rotated once more): the forward pass "
-                     "here is a cross-correlation, so the backward pass is a full "
-                     "cross-correlation with rot180(w)."),
-             Mistake(expected.T, "this is the transpose of the answer: the first "
-                     "index is the row.")),
+            (ex.Mistake(other[0, 0], "these are the numbers of the other "
+                        "convention (the kernel rotated once more): the forward pass "
+                        "here is a cross-correlation, so the backward pass is a full "
+                        "cross-correlation with rot180(w)."),
+             ex.Mistake(expected.T, "this is the transpose of the answer: the first "
+                        "index is the row.")),
             atol=1e-9),
-        AnswerKey(
+        ex.AnswerKey(
             "4.2", _HERE + "check_rule_for_true_convolution", "choice", "option",
             "b",
             "(b), which equals full_correlate(delta, w): the backward pass uses "
             "the forward operation, in full mode, with the kernel rotated.",
             "Which operation does the forward pass use, and which mode makes the "
             "result as large as layer l?",
-            tuple(Mistake(letter, says) for letter, says in RULE_MISTAKES.items()),
+            tuple(ex.Mistake(letter, says) for letter, says in RULE_MISTAKES.items()),
             options=("a", "b", "c", "d")),
     )
 
@@ -99,8 +90,7 @@ def answer_keys() -> tuple[AnswerKey, ...]:
 def check_input_gradient_by_hand(values) -> bool:
     """Exercise 4.1: dC/da^l (shape (3, 3)) for the layer z^{l+1} = a^l ⋆ w^{l+1}
     with ``EXERCISE_KERNEL`` and ``EXERCISE_DELTA``."""
-    return check_keys(keys_for(answer_keys(), "check_input_gradient_by_hand"),
-                      [values])
+    return ex.check_keys(answer_keys(), "check_input_gradient_by_hand", [values])
 
 
 def check_rule_for_true_convolution(choice: str) -> bool:
@@ -111,20 +101,19 @@ def check_rule_for_true_convolution(choice: str) -> bool:
     (c) valid_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
     (d) full_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
     """
-    return check_keys(keys_for(answer_keys(), "check_rule_for_true_convolution"),
-                      [choice])
+    return ex.check_keys(answer_keys(), "check_rule_for_true_convolution", [choice])
 
 
 def check_mixup_is_hidden(w) -> bool:
     """Exercise 4.3: a 3x3 kernel, not all of whose entries are equal, for which
     the two conventions give the same delta (so a mix-up cannot be seen)."""
-    got, why = read_array(w, (3, 3))
+    got, why = ex.read_array(w, (3, 3))
     if why is not None:
-        return report(False, "", why + " Give a 3x3 kernel.")
+        return ex.report(False, "", why + " Give a 3x3 kernel.")
     if np.all(got == got.flat[0]):
-        return report(False, "", "Make at least two entries different.")
+        return ex.report(False, "", "Make at least two entries different.")
     ok = np.array_equal(rot180(got), got)
-    return report(
+    return ex.report(
         ok, "rot180(w) = w, so turning the kernel changes nothing. Such kernels "
         "(and kernels of all ones) are why a test needs a random kernel.",
         "The two rules differ by one rotation of the kernel. When is rot180(w) = w?")
@@ -144,24 +133,21 @@ def check_strided_delta(func) -> bool:
                                    (1, 1) + in_shape, stride=2)[0, 0]
         other = _input_gradient(delta[None, None], rot180(w)[None, None],
                                 (1, 1) + in_shape, stride=2)[0, 0]
-        got, why = call_reader(func, delta.copy(), w.copy(), in_shape)
-        if why is None:
-            ok, why = judge_array(
-                got, expected,
-                (Mistake(other, "these are the numbers of the other convention "
-                         "(the kernel rotated once more): the layer is a "
-                         "cross-correlation."),),
-                hint="Put s - 1 = 1 zero between neighbouring deltas, then apply "
-                "the stride-1 rule; the last rows or columns of the layer may "
-                "receive nothing.",
-                shape_hint="dC/da has the shape of the layer's input, in_shape; "
-                "rows or columns no window reads get 0.")
-            if ok:
-                continue
-        return report(False, "", f"For a {in_shape} layer and a {k_shape} kernel: "
-                      f"{why}")
-    return report(True, "Stride s in the forward pass becomes s - 1 zeros between "
-                  "the deltas in the backward pass.", "")
+        ok, why = ex.judge_call(
+            func, (delta.copy(), w.copy(), in_shape), expected,
+            (ex.Mistake(other, "these are the numbers of the other convention "
+                        "(the kernel rotated once more): the layer is a "
+                        "cross-correlation."),),
+            hint="Put s - 1 = 1 zero between neighbouring deltas, then apply the "
+            "stride-1 rule; the last rows or columns of the layer may receive "
+            "nothing.",
+            shape_hint="dC/da has the shape of the layer's input, in_shape; rows "
+            "or columns no window reads get 0.")
+        if not ok:
+            return ex.report(False, "", f"For a {in_shape} layer and a {k_shape} "
+                             f"kernel: {why}")
+    return ex.report(True, "Stride s in the forward pass becomes s - 1 zeros between "
+                     "the deltas in the backward pass.", "")
 
 
 def check_multichannel_delta(func) -> bool:
@@ -174,19 +160,19 @@ def check_multichannel_delta(func) -> bool:
     in_shape = (c, 4 + kh - 1, 5 + kw - 1)
     expected = _input_gradient(delta[None], w, (1,) + in_shape)[0]
     other = _input_gradient(delta[None], w[:, :, ::-1, ::-1], (1,) + in_shape)[0]
-    got, why = call_reader(func, delta.copy(), w.copy())
+    got, why = ex.call_reader(func, delta.copy(), w.copy())
     if why is None:
-        ok, why = judge_array(
+        ok, why = ex.judge_array(
             got, expected,
-            (Mistake(other, "these are the numbers of the other convention (each "
-                     "kernel rotated once more): the layer is a "
-                     "cross-correlation."),
-             Mistake(expected / f, "this is the mean over the filters; channel c "
-                     "collects the sum.")),
+            (ex.Mistake(other, "these are the numbers of the other convention (each "
+                        "kernel rotated once more): the layer is a "
+                        "cross-correlation."),
+             ex.Mistake(expected / f, "this is the mean over the filters; channel c "
+                        "collects the sum.")),
             hint="Each input channel c feeds every filter f through w[f, c]: sum "
             "the single-channel rule over f.",
             shape_hint="One map per input channel, each as large as the input.")
         if ok:
-            return report(True, "Channel c collects from every filter f through "
-                          "the slice w[f, c].", "")
-    return report(False, "", why)
+            return ex.report(True, "Channel c collects from every filter f through "
+                             "the slice w[f, c].", "")
+    return ex.report(False, "", why)

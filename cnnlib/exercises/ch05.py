@@ -20,15 +20,7 @@ from cnnlib.conv import (
     convolve2d,
     rot180,
 )
-from cnnlib.exercises.common import (
-    AnswerKey,
-    Mistake,
-    call_reader,
-    check_keys,
-    judge_array,
-    keys_for,
-    report,
-)
+from cnnlib.exercises import common as ex
 
 __all__ = [
     "EXERCISE_ACTIVATIONS",
@@ -58,7 +50,7 @@ def _grads(x, delta, k_shape, stride=1, padding=0):
 
 
 @functools.cache
-def answer_keys() -> tuple[AnswerKey, ...]:
+def answer_keys() -> tuple[ex.AnswerKey, ...]:
     """The answer keys of chapter 5's exercises whose answer can be typed."""
     a, d = EXERCISE_ACTIVATIONS, EXERCISE_DELTA
     dw, db = _grads(a[None, None], d[None, None], (2, 2))
@@ -77,70 +69,68 @@ def answer_keys() -> tuple[AnswerKey, ...]:
     out = np.ones(conv2d_output_shape((8, 8), (3, 3)))
     slip = convolve2d(out, rot180(out), "valid").shape
     return (
-        AnswerKey(
+        ex.AnswerKey(
             "5.1", _HERE + "check_weight_gradient_by_hand", "dw", "array", dw,
             right_51,
             "dC/dw[i, j] adds delta[x, y] * a[x + i, y + j] over the four outputs "
             "(x, y).",
-            (Mistake(convolve2d(a, d, "valid"),
-                     "this is the true convolution of a with delta; the layer is "
-                     "a cross-correlation, so correlate: dC/dw[i, j] adds "
-                     "delta[x, y] * a[x + i, y + j]."),
-             Mistake(rot180(dw), "this is the answer rotated by 180°, the "
-                     "gradient of a layer that convolves; this layer is a "
-                     "cross-correlation."),
-             Mistake(dw.T, "this is the transpose of the answer: the first index "
-                     "is the row."),
-             Mistake(dw / d.size, "this is the mean over the four outputs; the "
-                     "gradient is their sum.")),
+            (ex.Mistake(convolve2d(a, d, "valid"),
+                        "this is the true convolution of a with delta; the layer is "
+                        "a cross-correlation, so correlate: dC/dw[i, j] adds "
+                        "delta[x, y] * a[x + i, y + j]."),
+             ex.Mistake(rot180(dw), "this is the answer rotated by 180°, the "
+                        "gradient of a layer that convolves; this layer is a "
+                        "cross-correlation."),
+             ex.Mistake(dw.T, "this is the transpose of the answer: the first index "
+                        "is the row."),
+             ex.Mistake(dw / d.size, "this is the mean over the four outputs; the "
+                        "gradient is their sum.")),
             atol=1e-9, label="dC/dw"),
-        AnswerKey(
+        ex.AnswerKey(
             "5.1", _HERE + "check_weight_gradient_by_hand", "db", "number", db,
             right_51, "The bias is added at every output, with slope 1 each time.",
-            (Mistake(db / d.size, "this is the mean of the deltas; the bias "
-                     "gradient is their sum."),),
+            (ex.Mistake(db / d.size, "this is the mean of the deltas; the bias "
+                        "gradient is their sum."),),
             atol=1e-9, label="dC/db"),
-        AnswerKey(
+        ex.AnswerKey(
             "5.2", _HERE + "check_tied_counts", "no_padding", "count", copies[0],
             right_52, "Count the outputs: w[0, 0] meets a real input at each.",
-            (Mistake(64, "that is the number of inputs; w[0, 0] appears once per "
-                     "output."),
-             Mistake(9, "that is the number of kernel entries; count the copies "
-                     "of w[0, 0], one per output.")), label="Without padding"),
-        AnswerKey(
+            (ex.Mistake(64, "that is the number of inputs; w[0, 0] appears once per "
+                        "output."),
+             ex.Mistake(9, "that is the number of kernel entries; count the copies "
+                        "of w[0, 0], one per output.")), label="Without padding"),
+        ex.AnswerKey(
             "5.2", _HERE + "check_tied_counts", "padding_one", "count", copies[1],
             right_52, "With padding 1 there are more outputs, but at some of them "
             "w[0, 0] lies on a padding zero.",
-            (Mistake(outputs_padded, "this counts every output, but where w[0, 0] "
-                     "lies on a padding zero it has no column in the matrix."),
-             Mistake(copies[0], "that is the count without padding; padding 1 "
-                     "gives more outputs.")), label="With padding 1"),
-        AnswerKey(
+            (ex.Mistake(outputs_padded, "this counts every output, but where w[0, 0] "
+                        "lies on a padding zero it has no column in the matrix."),
+             ex.Mistake(copies[0], "that is the count without padding; padding 1 "
+                        "gives more outputs.")), label="With padding 1"),
+        ex.AnswerKey(
             "5.4", _HERE + "check_slip_shape", "shape", "shape", slip,
             "A 1x1 result cannot be the gradient of a 3x3 kernel: the activations "
             "must be those of layer l - 1, which are 8x8.",
             "Both delta^l and a^l have the shape of the layer's output. What does "
             "a valid convolution of two grids of one shape give?",
-            (Mistake((3, 3), "(3, 3) is the shape the weight gradient needs, but "
-                     "the printed formula does not give it: delta^l and a^l both "
-                     "have the output's shape."),
-             Mistake(out.shape, f"{out.shape} is the shape of delta^l and a^l "
-                     "themselves; a valid convolution of the two is smaller."))),
+            (ex.Mistake((3, 3), "(3, 3) is the shape the weight gradient needs, but "
+                        "the printed formula does not give it: delta^l and a^l both "
+                        "have the output's shape."),
+             ex.Mistake(out.shape, f"{out.shape} is the shape of delta^l and a^l "
+                        "themselves; a valid convolution of the two is smaller."))),
     )
 
 
 def check_weight_gradient_by_hand(dw, db) -> bool:
     """Exercise 5.1: dC/dw^l (shape (2, 2)) and dC/db^l (a number) for the layer
     z^l = a^{l-1} ⋆ w^l + b^l with ``EXERCISE_ACTIVATIONS`` and ``EXERCISE_DELTA``."""
-    return check_keys(keys_for(answer_keys(), "check_weight_gradient_by_hand"),
-                      [dw, db])
+    return ex.check_keys(answer_keys(), "check_weight_gradient_by_hand", [dw, db])
 
 
 def check_tied_counts(no_padding, padding_one) -> bool:
     """Exercise 5.2: how many entries of the dense matrix of a 3x3 kernel on an
     8x8 input hold w[0, 0], without padding and with padding 1?"""
-    return check_keys(keys_for(answer_keys(), "check_tied_counts"),
-                      [no_padding, padding_one])
+    return ex.check_keys(answer_keys(), "check_tied_counts", [no_padding, padding_one])
 
 
 def check_strided_weight_gradient(func) -> bool:
@@ -153,28 +143,24 @@ def check_strided_weight_gradient(func) -> bool:
         ow = (in_shape[1] - k_shape[1]) // 2 + 1
         delta = rng.normal(size=(oh, ow))
         expected = _grads(a[None, None], delta[None, None], k_shape, stride=2)[0][0, 0]
-        got, why = call_reader(func, a.copy(), delta.copy(), k_shape)
-        if why is None:
-            ok, why = judge_array(
-                got, expected,
-                (Mistake(rot180(expected), "this is the answer rotated by 180°, "
-                         "the gradient of a layer that convolves; this layer is a "
-                         "cross-correlation."),),
-                hint="With stride 2, w[i, j] met a[2x + i, 2y + j] at output "
-                "(x, y).",
-                shape_hint="dC/dw has the kernel's shape, k_shape.")
-            if ok:
-                continue
-        return report(False, "", f"For a {in_shape} input and a {k_shape} kernel: "
-                      f"{why}")
-    return report(True, "The stride shows up as a step of 2 in the activation "
-                  "index: a strided window, not a dilated kernel.", "")
+        ok, why = ex.judge_call(
+            func, (a.copy(), delta.copy(), k_shape), expected,
+            (ex.Mistake(rot180(expected), "this is the answer rotated by 180°, "
+                        "the gradient of a layer that convolves; this layer is a "
+                        "cross-correlation."),),
+            hint="With stride 2, w[i, j] met a[2x + i, 2y + j] at output (x, y).",
+            shape_hint="dC/dw has the kernel's shape, k_shape.")
+        if not ok:
+            return ex.report(False, "", f"For a {in_shape} input and a {k_shape} "
+                             f"kernel: {why}")
+    return ex.report(True, "The stride shows up as a step of 2 in the activation "
+                     "index: a strided window, not a dilated kernel.", "")
 
 
 def check_slip_shape(shape) -> bool:
     """Exercise 5.4: the shape of the valid convolution δ^l ∗ rot180(a^l) for a
     layer with an 8x8 input a^{l-1} and a 3x3 kernel (the seed's slip)."""
-    return check_keys(keys_for(answer_keys(), "check_slip_shape"), [shape])
+    return ex.check_keys(answer_keys(), "check_slip_shape", [shape])
 
 
 def check_batch_weight_gradient(func) -> bool:
@@ -187,26 +173,26 @@ def check_batch_weight_gradient(func) -> bool:
     delta = rng.normal(size=(3, 4, 6, 6))
     exp_dw, exp_db = _grads(x, delta, k_shape, padding=padding)
     n = x.shape[0]
-    got, why = call_reader(func, x.copy(), delta.copy(), k_shape, padding)
+    got, why = ex.call_reader(func, x.copy(), delta.copy(), k_shape, padding)
     if why is None:
         try:
             dw, db = got
         except Exception:  # not a pair: the reader returned anything
-            return report(False, "", "Return a pair (dw, db).")
+            return ex.report(False, "", "Return a pair (dw, db).")
         mean = "this is the mean over the batch; the cost is the sum over it."
-        ok_w, why_w = judge_array(
-            dw, exp_dw, (Mistake(exp_dw / n, mean),
-                         Mistake(rot180(exp_dw), "this is rot180 of the answer, "
-                                 "the gradient of a layer that convolves; this "
-                                 "layer is a cross-correlation.")),
+        ok_w, why_w = ex.judge_array(
+            dw, exp_dw, (ex.Mistake(exp_dw / n, mean),
+                         ex.Mistake(rot180(exp_dw), "this is rot180 of the answer, "
+                                    "the gradient of a layer that convolves; this "
+                                    "layer is a cross-correlation.")),
             hint="Pad x first, then sum delta[n, f, x, y] * x_pad[n, c, x + i, "
             "y + j] over n, x and y.")
-        ok_b, why_b = judge_array(
-            db, exp_db, (Mistake(exp_db / n, mean),),
+        ok_b, why_b = ex.judge_array(
+            db, exp_db, (ex.Mistake(exp_db / n, mean),),
             hint="The bias of filter f is added at every position of every image.")
         if ok_w and ok_b:
-            return report(True, "The sum over the batch is one more sum over "
-                          "positions: every image used the same weights.", "")
+            return ex.report(True, "The sum over the batch is one more sum over "
+                             "positions: every image used the same weights.", "")
         why = " ".join(f"{name}: {w}" for name, ok, w in
                        (("dw", ok_w, why_w), ("db", ok_b, why_b)) if not ok)
-    return report(False, "", why)
+    return ex.report(False, "", why)

@@ -12,15 +12,7 @@ import functools
 
 import numpy as np
 
-from cnnlib.exercises.common import (
-    AnswerKey,
-    Mistake,
-    call_reader,
-    check_keys,
-    judge_array,
-    keys_for,
-    report,
-)
+from cnnlib.exercises import common as ex
 from cnnlib.gradcheck import numerical_gradient
 from cnnlib.nn import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU, Sequential
 from cnnlib.pool import avg_pool2d_backward, avg_pool2d_forward
@@ -57,7 +49,7 @@ def _shapes(model: Sequential) -> tuple[tuple[int, ...], ...]:
 
 
 @functools.cache
-def answer_keys() -> tuple[AnswerKey, ...]:
+def answer_keys() -> tuple[ex.AnswerKey, ...]:
     """The answer keys of chapter 6's exercises whose answer can be typed."""
     model = chapter_model()
     params = model.params()
@@ -67,44 +59,44 @@ def answer_keys() -> tuple[AnswerKey, ...]:
     no_padding = chapter_model(padding=0)
     shapes = _shapes(model)
     return (
-        AnswerKey(
+        ex.AnswerKey(
             "6.1", _HERE + "check_parameter_count", "n", "count", total,
             "The dense layer holds most of them; the convolution, thanks to "
             "sharing, very few.",
             "Count the kernel's weights (F x C x KH x KW), one bias per filter, "
             "then the dense layer's matrix and biases. Pooling, ReLU and Flatten "
             "have none.",
-            (Mistake(weights, "these are the weights only; add one bias per filter "
-                     "and per dense output."),
-             Mistake(dense, "that is the dense layer alone; add the convolution's "
-                     "kernel and biases."),
-             Mistake(sum(p.size for p in no_padding.params().values()),
-                     "that is the count without the convolution's padding; "
-                     "padding 1 keeps the map 8x8, so the dense layer reads "
-                     "16 x 4 x 4 values."))),
-        AnswerKey(
+            (ex.Mistake(weights, "these are the weights only; add one bias per filter "
+                        "and per dense output."),
+             ex.Mistake(dense, "that is the dense layer alone; add the convolution's "
+                        "kernel and biases."),
+             ex.Mistake(sum(p.size for p in no_padding.params().values()),
+                        "that is the count without the convolution's padding; "
+                        "padding 1 keeps the map 8x8, so the dense layer reads "
+                        "16 x 4 x 4 values."))),
+        ex.AnswerKey(
             "6.2", _HERE + "check_layer_shapes", "shapes", "shapes", shapes,
             "Each backward pass returns a delta of the same shape as its layer's "
             "input: the list read backwards.",
             "Padding 1 keeps a 3x3 convolution's output 8x8; pooling halves it; "
             "Flatten multiplies the three last sizes.",
-            (Mistake(_shapes(no_padding), "the convolution has padding 1: its "
-                     "output stays 8x8."),
-             Mistake(tuple(s[1:] for s in shapes), "each shape keeps the batch "
-                     "axis first, of size 1."))),
+            (ex.Mistake(_shapes(no_padding), "the convolution has padding 1: its "
+                        "output stays 8x8."),
+             ex.Mistake(tuple(s[1:] for s in shapes), "each shape keeps the batch "
+                        "axis first, of size 1."))),
     )
 
 
 def check_parameter_count(n) -> bool:
     """Exercise 6.1: the number of trainable numbers (weights and biases) of
     :func:`chapter_model`."""
-    return check_keys(keys_for(answer_keys(), "check_parameter_count"), [n])
+    return ex.check_keys(answer_keys(), "check_parameter_count", [n])
 
 
 def check_layer_shapes(shapes) -> bool:
     """Exercise 6.2: the output shape of each of the five layers of
     :func:`chapter_model` for one 8x8 image, input shape (1, 1, 8, 8)."""
-    return check_keys(keys_for(answer_keys(), "check_layer_shapes"), [shapes])
+    return ex.check_keys(answer_keys(), "check_layer_shapes", [shapes])
 
 
 def _check_layer(cls, arg, x, forward, mistakes, hint):
@@ -112,30 +104,30 @@ def _check_layer(cls, arg, x, forward, mistakes, hint):
     its forward pass with ``forward`` and its backward pass, for a random
     upstream gradient, with central differences (``mistakes`` maps the delta g
     to known wrong backward results)."""
-    layer, why = call_reader(cls, arg, name="Your class")
+    layer, why = ex.call_reader(cls, arg, name="Your class")
     if why is not None:
         return False, why
     if not isinstance(layer, Layer):
         return False, "Subclass cnnlib.nn.Layer."
-    y, why = call_reader(layer.forward, x.copy(), name="forward")
+    y, why = ex.call_reader(layer.forward, x.copy(), name="forward")
     if why is not None:
         return False, why
-    ok, why = judge_array(y, forward, hint="The forward pass is wrong.")
+    ok, why = ex.judge_array(y, forward, hint="The forward pass is wrong.")
     if not ok:
         return False, "The forward pass: " + why
     g = np.random.default_rng(6).normal(size=forward.shape)
-    dx, why = call_reader(layer.backward, g.copy(), name="backward")
+    dx, why = ex.call_reader(layer.backward, g.copy(), name="backward")
     if why is not None:
         return False, why
-    num, why = call_reader(
+    num, why = ex.call_reader(
         numerical_gradient, lambda v: float(np.sum(layer.forward(v) * g)), x.copy(),
         name="forward (on a nudged input)")
     if why is not None:
         return False, why
-    ok, why = judge_array(dx, num, [Mistake(f(g), s) for f, s in mistakes],
-                          atol=1e-6, rtol=1e-5, hint=hint,
-                          shape_hint="backward returns a delta of the input's "
-                          "shape.")
+    ok, why = ex.judge_array(dx, num, [ex.Mistake(f(g), s) for f, s in mistakes],
+                             atol=1e-6, rtol=1e-5, hint=hint,
+                             shape_hint="backward returns a delta of the input's "
+                             "shape.")
     return ok, ("Backward matches finite differences." if ok
                 else "The backward pass: " + why)
 
@@ -153,7 +145,7 @@ def check_leaky_relu(cls) -> bool:
          (lambda g: g, "backward must multiply delta by the slope, 1 or alpha, "
           "at the stored input.")),
         "It should return delta times the slope, 1 or alpha, at the stored input.")
-    return report(ok, why, why)
+    return ex.report(ok, why, why)
 
 
 def check_avg_pool_layer(cls) -> bool:
@@ -171,4 +163,4 @@ def check_avg_pool_layer(cls) -> bool:
         "Keep the cache from forward and pass it to avg_pool2d_backward.")
     if ok:
         why = "Each input of a window gets a quarter of the window's delta."
-    return report(ok, why, why)
+    return ex.report(ok, why, why)

@@ -15,15 +15,7 @@ import functools
 import numpy as np
 
 from cnnlib.conv import conv2d_backward, conv2d_forward, conv2d_output_shape, rot180
-from cnnlib.exercises.common import (
-    AnswerKey,
-    Mistake,
-    call_reader,
-    check_keys,
-    judge_array,
-    keys_for,
-    report,
-)
+from cnnlib.exercises import common as ex
 from cnnlib.pool import (
     avg_pool2d_forward,
     max_pool2d_backward,
@@ -69,7 +61,7 @@ def _avg_pool_kernel(channels: int, k: int) -> np.ndarray:
 
 
 @functools.cache
-def answer_keys() -> tuple[AnswerKey, ...]:
+def answer_keys() -> tuple[ex.AnswerKey, ...]:
     """The answer keys of chapter 7's exercises whose answer can be typed."""
     d, k = EXERCISE_DELTA[None, None], EXERCISE_KERNEL[None, None]
     dx = _dx(d, k, (1, 1, 5, 5), stride=2)[0, 0]
@@ -84,62 +76,62 @@ def answer_keys() -> tuple[AnswerKey, ...]:
     mix = ("this mixes channels: output channel f must average only input "
            "channel f, so w[f, c] = 0 for c != f.")
     return (
-        AnswerKey(
+        ex.AnswerKey(
             "7.1", _HERE + "check_strided_by_hand", "values", "array", dx,
             "The windows do not overlap, so each delta stamps one scaled copy of "
             "the kernel, and row 4 and column 4 stay zero.",
             "Delta[x, y] adds delta[x, y] * w[i, j] to position (2x + i, 2y + j); "
             "row 4 and column 4 were never read by a window, so their gradient "
             "is 0.",
-            (Mistake(_dx(d, rot180(EXERCISE_KERNEL)[None, None], (1, 1, 5, 5),
-                         stride=2)[0, 0],
-                     "these are the numbers of the other convention (the kernel "
-                     "rotated once more): the layer is a cross-correlation."),
-             Mistake(no_zeros, "the zero insertion is missing: with stride 2 the "
-                     "deltas sit 2 apart, so put one zero between neighbouring "
-                     "deltas before the stride-1 rule."),
-             Mistake(dx.T, "this is the transpose of the answer: the first index "
-                     "is the row.")),
+            (ex.Mistake(_dx(d, rot180(EXERCISE_KERNEL)[None, None], (1, 1, 5, 5),
+                            stride=2)[0, 0],
+                        "these are the numbers of the other convention (the kernel "
+                        "rotated once more): the layer is a cross-correlation."),
+             ex.Mistake(no_zeros, "the zero insertion is missing: with stride 2 the "
+                        "deltas sit 2 apart, so put one zero between neighbouring "
+                        "deltas before the stride-1 rule."),
+             ex.Mistake(dx.T, "this is the transpose of the answer: the first index "
+                        "is the row.")),
             atol=1e-9),
-        AnswerKey(
+        ex.AnswerKey(
             "7.2", _HERE + "check_output_padding", "n_out", "count", n_out,
             right_72, "Count the windows with the size formula of chapter 3.",
-            (Mistake(conv2d_output_shape((h, h), (kk, kk), s, 0, 1)[0],
-                     "that forgets the padding: the windows slide over H + 2p "
-                     "rows."),
-             Mistake(conv2d_output_shape((h, h), (kk, kk), 1, p, 1)[0],
-                     "that is the count for stride 1.")), label="O"),
-        AnswerKey(
+            (ex.Mistake(conv2d_output_shape((h, h), (kk, kk), s, 0, 1)[0],
+                        "that forgets the padding: the windows slide over H + 2p "
+                        "rows."),
+             ex.Mistake(conv2d_output_shape((h, h), (kk, kk), 1, p, 1)[0],
+                        "that is the count for stride 1.")), label="O"),
+        ex.AnswerKey(
             "7.2", _HERE + "check_output_padding", "rho", "count", rho,
             right_72, "output_padding is the number of padded rows below the "
             "last window: (H + 2p - d(K - 1) - 1) mod s.",
-            (Mistake((h - (kk - 1) - 1) % s, "that forgets the padding 2p in "
-                     "(H + 2p - d(K - 1) - 1) mod s."),), label="output_padding"),
-        AnswerKey(
+            (ex.Mistake((h - (kk - 1) - 1) % s, "that forgets the padding 2p in "
+                        "(H + 2p - d(K - 1) - 1) mod s."),), label="output_padding"),
+        ex.AnswerKey(
             "7.5", _HERE + "check_transpose_backward", "choice", "option", "a",
             "The transpose of the transpose is the matrix itself: M.",
             "conv_transpose2d multiplies by the transpose of the conv layer's "
             "matrix M. What does its backward pass multiply by?",
-            (Mistake("b", "(b) is a transposed convolution again: it multiplies "
-                     "by the transpose of a conv layer's matrix, not by the "
-                     "transpose of M^T."),
-             Mistake("c", "(c) uses stride 1 whatever s is; the backward pass "
-                     "of a layer depends on its stride, padding and dilation."),
-             Mistake("d", "(d) is a transposed convolution again: swapping the "
-                     "channel axes of w does not turn M^T into its transpose.")),
+            (ex.Mistake("b", "(b) is a transposed convolution again: it multiplies "
+                        "by the transpose of a conv layer's matrix, not by the "
+                        "transpose of M^T."),
+             ex.Mistake("c", "(c) uses stride 1 whatever s is; the backward pass "
+                        "of a layer depends on its stride, padding and dilation."),
+             ex.Mistake("d", "(d) is a transposed convolution again: swapping the "
+                        "channel axes of w does not turn M^T into its transpose.")),
             options=("a", "b", "c", "d")),
-        AnswerKey(
+        ex.AnswerKey(
             "7.6", _HERE + "check_avg_pool_kernel", "w", "array", avg,
             "Average pooling is a conv layer with fixed, shared weights 1/4 that "
             "never mixes channels.",
             "Output channel f must average only input channel f: what should "
             "w[f, c] be when c != f, and what when c == f?",
-            (Mistake(np.full(avg.shape, 1 / 4), mix),
-             Mistake(np.full(avg.shape, 1 / 12), "this averages over the "
-                     "channels too; output channel f must average only input "
-                     "channel f."),
-             Mistake(avg * 4, "this sums each window; the average divides by "
-                     "2 x 2 = 4.")),
+            (ex.Mistake(np.full(avg.shape, 1 / 4), mix),
+             ex.Mistake(np.full(avg.shape, 1 / 12), "this averages over the "
+                        "channels too; output channel f must average only input "
+                        "channel f."),
+             ex.Mistake(avg * 4, "this sums each window; the average divides by "
+                        "2 x 2 = 4.")),
             atol=1e-9),
     )
 
@@ -147,13 +139,13 @@ def answer_keys() -> tuple[AnswerKey, ...]:
 def check_strided_by_hand(values) -> bool:
     """Exercise 7.1: dC/da (shape (5, 5)) of a stride-2 cross-correlation layer
     with ``EXERCISE_KERNEL`` on a 5x5 input, for the deltas ``EXERCISE_DELTA``."""
-    return check_keys(keys_for(answer_keys(), "check_strided_by_hand"), [values])
+    return ex.check_keys(answer_keys(), "check_strided_by_hand", [values])
 
 
 def check_output_padding(n_out, rho) -> bool:
     """Exercise 7.2: for H = 11, K = 3, p = 1, s = 3, the output size of the conv
     layer and the output_padding that makes conv_transpose2d return 11 rows."""
-    return check_keys(keys_for(answer_keys(), "check_output_padding"), [n_out, rho])
+    return ex.check_keys(answer_keys(), "check_output_padding", [n_out, rho])
 
 
 def check_dilated_input_gradient(fn) -> bool:
@@ -169,21 +161,19 @@ def check_dilated_input_gradient(fn) -> bool:
                        dilation=d)[0, 0]
         other = _dx(delta[None, None], rot180(w)[None, None], (1, 1, h, wd),
                     dilation=d)[0, 0]
-        got, why = call_reader(fn, delta, w, (h, wd), d)
-        if why is None:
-            ok, why = judge_array(
-                got, expected,
-                (Mistake(other, "these are the numbers of the other convention "
-                         "(the kernel rotated once more): the layer is a "
-                         "cross-correlation."),),
-                hint="Put d - 1 zeros between the kernel's entries, then take the "
-                "full convolution of the deltas with that kernel.",
-                shape_hint="dC/da has the input's shape, in_shape.")
-            if ok:
-                continue
-        return report(False, "", f"For a {h}x{wd} input, a {kh}x{kw} kernel and "
-                      f"d = {d}: {why}")
-    return report(True, "The holes of the kernel carry over to the backward pass.", "")
+        ok, why = ex.judge_call(
+            fn, (delta, w, (h, wd), d), expected,
+            (ex.Mistake(other, "these are the numbers of the other convention "
+                        "(the kernel rotated once more): the layer is a "
+                        "cross-correlation."),),
+            hint="Put d - 1 zeros between the kernel's entries, then take the full "
+            "convolution of the deltas with that kernel.",
+            shape_hint="dC/da has the input's shape, in_shape.")
+        if not ok:
+            return ex.report(False, "", f"For a {h}x{wd} input, a {kh}x{kw} kernel "
+                             f"and d = {d}: {why}")
+    return ex.report(True, "The holes of the kernel carry over to the backward "
+                     "pass.", "")
 
 
 def _ties(delta, a, k, split: bool) -> np.ndarray:
@@ -209,26 +199,23 @@ def check_max_pool_backward(fn) -> bool:
         y, cache = max_pool2d_forward(a[None, None], k)
         delta = rng.normal(size=y.shape[2:])
         expected = max_pool2d_backward(delta[None, None], cache)[0, 0]
-        got, why = call_reader(fn, delta, a, k)
-        if why is None:
-            ok, why = judge_array(
-                got, expected,
-                (Mistake(_ties(delta, a, k, split=False), "with ties, the delta "
-                         "went to every maximum of the window; it goes to one, "
-                         "the first in reading order, as np.argmax chooses."),
-                 Mistake(_ties(delta, a, k, split=True), "with ties, the delta "
-                         "was shared among the maxima; it goes whole to one, the "
-                         "first in reading order, as np.argmax chooses.")),
-                hint="Each delta goes to one position of its window, the maximum; "
-                "all others get 0. With ties, choose the first maximum in reading "
-                "order, as np.argmax does.",
-                shape_hint="dC/da has the shape of a; rows or columns no window "
-                "covers get 0.")
-            if ok:
-                continue
-        return report(False, "", f"For a {a.shape[0]}x{a.shape[1]} input and "
-                      f"k = {k}: {why}")
-    return report(True, "Each delta went to the position that won its window.", "")
+        ok, why = ex.judge_call(
+            fn, (delta, a, k), expected,
+            (ex.Mistake(_ties(delta, a, k, split=False), "with ties, the delta "
+                        "went to every maximum of the window; it goes to one, the "
+                        "first in reading order, as np.argmax chooses."),
+             ex.Mistake(_ties(delta, a, k, split=True), "with ties, the delta was "
+                        "shared among the maxima; it goes whole to one, the first "
+                        "in reading order, as np.argmax chooses.")),
+            hint="Each delta goes to one position of its window, the maximum; all "
+            "others get 0. With ties, choose the first maximum in reading order, "
+            "as np.argmax does.",
+            shape_hint="dC/da has the shape of a; rows or columns no window covers "
+            "get 0.")
+        if not ok:
+            return ex.report(False, "", f"For a {a.shape[0]}x{a.shape[1]} input "
+                             f"and k = {k}: {why}")
+    return ex.report(True, "Each delta went to the position that won its window.", "")
 
 
 def check_transpose_backward(choice: str) -> bool:
@@ -240,10 +227,10 @@ def check_transpose_backward(choice: str) -> bool:
     (c) conv2d_forward with rot180(w) and stride 1;
     (d) conv_transpose2d with w swapped in its first two axes.
     """
-    return check_keys(keys_for(answer_keys(), "check_transpose_backward"), [choice])
+    return ex.check_keys(answer_keys(), "check_transpose_backward", [choice])
 
 
 def check_avg_pool_kernel(w) -> bool:
     """Exercise 7.6: a kernel of shape (3, 3, 2, 2) for which a conv layer with
     stride 2 computes 2x2 average pooling of a 3-channel input."""
-    return check_keys(keys_for(answer_keys(), "check_avg_pool_kernel"), [w])
+    return ex.check_keys(answer_keys(), "check_avg_pool_kernel", [w])

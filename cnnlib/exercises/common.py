@@ -45,6 +45,7 @@ __all__ = [
     "is_int",
     "is_number",
     "judge_array",
+    "judge_call",
     "keys_for",
     "read_array",
     "read_count",
@@ -306,6 +307,17 @@ def call_reader(fn, *args, name: str = "Your function"):
         return None, f"{name} raised {type(err).__name__}: {err}"
 
 
+def judge_call(fn, args, expected, mistakes=(), atol: float = 1e-8,
+               rtol: float = 1e-5, hint: str = "", shape_hint: str = "",
+               name: str = "Your function"):
+    """``(ok, why)`` for the result of a reader's ``fn(*args)``: :func:`call_reader`
+    then :func:`judge_array` (a crash, junk or a wrong result is ``(False, why)``)."""
+    got, why = call_reader(fn, *args, name=name)
+    if why is not None:
+        return False, why
+    return judge_array(got, expected, mistakes, atol, rtol, hint, shape_hint)
+
+
 # ---- answer keys ----------------------------------------------------------------
 
 KINDS = ("count", "number", "array", "shape", "shapes", "option")
@@ -458,10 +470,12 @@ class AnswerKey:
                          for m in self.mistakes]}, ensure_ascii=False)
 
 
-def check_keys(keys, values, right: str | None = None) -> bool:
-    """Judge each of ``values`` by its key of ``keys``, print one verdict and
-    return whether all were right. With several keys, a wrong part's message
-    names its argument; ``right`` replaces the keys' own remarks."""
+def check_keys(keys, checker: str, values, right: str | None = None) -> bool:
+    """Judge each of ``values`` by the key of ``keys`` for the argument in its
+    place of the checker named ``checker``, print one verdict and return
+    whether all were right. With several keys, a wrong part's message names it;
+    ``right`` replaces the keys' own remarks."""
+    keys = keys_for(keys, checker)
     verdicts = [k.judge(v) for k, v in zip(keys, values, strict=True)]
     ok = all(v[0] for v in verdicts)
     if ok:
