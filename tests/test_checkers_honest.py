@@ -53,30 +53,29 @@ def _grads(x, delta, k_shape, **conv):
     return conv2d_backward(delta, cache)[1:]
 
 
-class _Leaky(Layer):
-    def __init__(self, alpha):
-        super().__init__()
-        self.alpha = alpha
+def _layer_class(forward, backward):
+    """A Layer class built from ``forward(x, arg) -> (y, cache)`` and
+    ``backward(delta, cache, arg) -> dx``; ``cls(arg)`` makes a layer."""
 
-    def forward(self, x):
-        self._cache = x
-        return np.where(x > 0, x, self.alpha * x)
+    class Solution(Layer):
+        def __init__(self, arg):
+            super().__init__()
+            self.arg = arg
 
-    def backward(self, delta):
-        return delta * np.where(self._need_cache() > 0, 1.0, self.alpha)
+        def forward(self, x):
+            y, self._cache = forward(x, self.arg)
+            return y
+
+        def backward(self, delta):
+            return backward(delta, self._need_cache(), self.arg)
+
+    return Solution
 
 
-class _AvgPool(Layer):
-    def __init__(self, k):
-        super().__init__()
-        self.k = k
-
-    def forward(self, x):
-        y, self._cache = avg_pool2d_forward(x, self.k)
-        return y
-
-    def backward(self, delta):
-        return avg_pool2d_backward(delta, self._need_cache())
+_Leaky = _layer_class(lambda x, alpha: (np.where(x > 0, x, alpha * x), x),
+                      lambda d, x, alpha: d * np.where(x > 0, 1.0, alpha))
+_AvgPool = _layer_class(avg_pool2d_forward,
+                        lambda d, cache, k: avg_pool2d_backward(d, cache))
 
 
 #: A right answer for every checker not judged from an answer key.
@@ -270,25 +269,26 @@ _SETTINGS = settings(max_examples=150, deadline=None,
                                             HealthCheck.filter_too_much])
 
 
+def _judge_one(case, value, capsys):
+    name, position = case
+    args = _right_args(name)
+    args[position] = value
+    return name, _verdict(name, args, capsys)
+
+
 @_SETTINGS
 @given(case=st.sampled_from(list(_odd_cases())), junk=_junk)
 def test_generated_junk_gets_not_yet_and_no_exception(case, junk, capsys):
-    name, position = case
-    args = _right_args(name)
-    args[position] = junk
-    verdict, out = _verdict(name, args, capsys)
+    name, (verdict, out) = _judge_one(case, junk, capsys)
     assert verdict is False and out.startswith("Not yet."), (name, junk, out)
 
 
 @_SETTINGS
 @given(case=st.sampled_from(list(_odd_cases())), value=_any_number)
 def test_any_typed_number_gets_a_verdict_and_no_exception(case, value, capsys):
-    name, position = case
-    args = _right_args(name)
-    args[position] = value
-    verdict, out = _verdict(name, args, capsys)
+    name, (verdict, out) = _judge_one(case, value, capsys)
     assert verdict in (True, False)
     assert out.startswith("Right." if verdict else "Not yet."), out
     if verdict:  # only the key's own answer can be right
         keys = keys_for(KEYS, name)
-        assert keys and keys[position].judge(value)[0]
+        assert keys and keys[case[1]].judge(value)[0]

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from cnnlib.activations import sigmoid, sigmoid_prime, tanh, tanh_prime
+from cnnlib.activations import sigmoid, sigmoid_prime, tanh
 from cnnlib.exercises import common as ex
 from cnnlib.gradcheck import numerical_gradient
 from cnnlib.mlp import tiny_example
@@ -113,28 +113,29 @@ def check_cross_entropy_delta(output_delta) -> bool:
     C = -sum_j [y_j ln a^L_j + (1 - y_j) ln(1 - a^L_j)], for z^L of shape (n_L,).
 
     Checked against central differences of C on random z and y."""
-    rng = np.random.default_rng(2016)
-    for n in (1, 3, 5):
-        z = rng.standard_normal(n)
-        y = rng.uniform(0.0, 1.0, n)
-        expected = numerical_gradient(lambda zz, y=y: _cross_entropy(zz, y), z.copy())
-        a = sigmoid(z)
-        mistakes = (
-            ex.Mistake((a - y) * sigmoid_prime(z),
-                       "this is (a - y) sigma'(z), the quadratic cost's delta; "
-                       "start from the cross-entropy's dC/da instead."),
-            ex.Mistake(-y / a + (1 - y) / (1 - a),
-                       "this is dC/da; BP1 multiplies it by sigma'(z^L)."),
-            ex.Mistake(y - a, "the sign is reversed: delta^L = dC/dz^L."))
-        ok, why = ex.judge_call(
-            output_delta, (z.copy(), y.copy()), expected, mistakes, atol=1e-7,
-            rtol=1e-6, name="output_delta",
-            hint="Start from BP1, dC/da_j = -(y_j/a_j) + (1-y_j)/(1-a_j), and use "
-            "sigma'(z) = a (1 - a).",
-            shape_hint="delta^L has one entry per output neuron.")
-        if not ok:
-            return ex.report(False, "", f"For n_L = {n}: {why}")
-    return ex.report(True, "The sigma' factor cancels: delta^L = a^L - y.", "")
+
+    def cases():
+        rng = np.random.default_rng(2016)
+        for n in (1, 3, 5):
+            z = rng.standard_normal(n)
+            y = rng.uniform(0.0, 1.0, n)
+            a = sigmoid(z)
+            yield ex.Case(
+                f"For n_L = {n}", (z.copy(), y.copy()),
+                numerical_gradient(lambda zz, y=y: _cross_entropy(zz, y), z.copy()),
+                (ex.Mistake((a - y) * sigmoid_prime(z),
+                            "this is (a - y) sigma'(z), the quadratic cost's "
+                            "delta; start from the cross-entropy's dC/da instead."),
+                 ex.Mistake(-y / a + (1 - y) / (1 - a),
+                            "this is dC/da; BP1 multiplies it by sigma'(z^L)."),
+                 ex.Mistake(y - a, "the sign is reversed: delta^L = dC/dz^L.")))
+
+    return ex.check_cases(
+        output_delta, cases(), "The sigma' factor cancels: delta^L = a^L - y.",
+        hint="Start from BP1, dC/da_j = -(y_j/a_j) + (1-y_j)/(1-a_j), and use "
+        "sigma'(z) = a (1 - a).",
+        shape_hint="delta^L has one entry per output neuron.",
+        name="output_delta", atol=1e-7, rtol=1e-6)
 
 
 def check_bp2_tanh(delta_previous) -> bool:
@@ -144,32 +145,33 @@ def check_bp2_tanh(delta_previous) -> bool:
 
     Checked on random layers (not square, so a missing transpose shows)
     against central differences of the cost through one more tanh layer."""
-    rng = np.random.default_rng(7)
-    for n_l, n_next in ((3, 2), (4, 5), (1, 3)):
-        w = rng.standard_normal((n_next, n_l))
-        b = rng.standard_normal(n_next)
-        z = rng.standard_normal(n_l)
-        g = rng.standard_normal(n_next)  # dC/dz^{l+1}: a random upstream gradient
 
-        def cost(zz, w=w, b=b, g=g):
-            # a cost whose delta^{l+1} is exactly g: C = g . z^{l+1}
-            return float(g @ (w @ tanh(zz) + b))
+    def cases():
+        rng = np.random.default_rng(7)
+        for n_l, n_next in ((3, 2), (4, 5), (1, 3)):
+            w = rng.standard_normal((n_next, n_l))
+            b = rng.standard_normal(n_next)
+            z = rng.standard_normal(n_l)
+            g = rng.standard_normal(n_next)  # dC/dz^{l+1}: a random upstream gradient
 
-        expected = numerical_gradient(cost, z.copy())
-        back = w.T @ g
-        mistakes = (
-            ex.Mistake(back * sigmoid_prime(z), "this uses the sigmoid's sigma'; "
-                       "these neurons are tanh: tanh'(z) = 1 - tanh(z)^2."),
-            ex.Mistake(back, "the factor tanh'(z^l) of BP2 is missing."),
-            ex.Mistake(back * tanh(z), "this multiplies by tanh(z), not by its "
-                       "slope tanh'(z) = 1 - tanh(z)^2."))
-        ok, why = ex.judge_call(
-            delta_previous, (w.copy(), g.copy(), z.copy()), expected, mistakes,
-            atol=1e-7, rtol=1e-6, name="delta_previous",
-            hint="tanh'(z) = 1 - tanh(z)^2, at z^l.",
-            shape_hint="Which index of w does BP2 sum over?")
-        if not ok:
-            return ex.report(False, "", f"For w_next of shape {w.shape}: {why}")
-    assert np.allclose(tanh_prime(0.0), 1.0)  # the slope the remark relies on
-    return ex.report(True, "BP2 is the same for any activation; only sigma' changes.",
-                     "")
+            def cost(zz, w=w, b=b, g=g):
+                # a cost whose delta^{l+1} is exactly g: C = g . z^{l+1}
+                return float(g @ (w @ tanh(zz) + b))
+
+            back = w.T @ g
+            yield ex.Case(
+                f"For w_next of shape {w.shape}", (w.copy(), g.copy(), z.copy()),
+                numerical_gradient(cost, z.copy()),
+                (ex.Mistake(back * sigmoid_prime(z), "this uses the sigmoid's "
+                            "sigma'; these neurons are tanh: tanh'(z) = 1 - "
+                            "tanh(z)^2."),
+                 ex.Mistake(back, "the factor tanh'(z^l) of BP2 is missing."),
+                 ex.Mistake(back * tanh(z), "this multiplies by tanh(z), not by "
+                            "its slope tanh'(z) = 1 - tanh(z)^2.")))
+
+    return ex.check_cases(
+        delta_previous, cases(),
+        "BP2 is the same for any activation; only sigma' changes.",
+        hint="tanh'(z) = 1 - tanh(z)^2, at z^l.",
+        shape_hint="Which index of w does BP2 sum over?",
+        name="delta_previous", atol=1e-7, rtol=1e-6)

@@ -131,22 +131,23 @@ def check_symmetric_kernel(k) -> bool:
 def check_strided(strided) -> bool:
     """Exercise 3.5: ``strided(a, k, s)`` returns the valid cross-correlation of
     a 2-D ``a`` with a 2-D ``k`` at stride ``s`` (same as ``conv2d_forward``)."""
-    rng = np.random.default_rng(11)
-    for h, w, kh, kw, s in ((7, 7, 3, 3, 2), (8, 6, 2, 3, 3), (5, 9, 1, 2, 2),
-                            (6, 6, 3, 3, 1)):
-        a, k = rng.standard_normal((h, w)), rng.standard_normal((kh, kw))
-        want = conv2d_forward(a[None, None], k[None, None], stride=s)[0][0, 0]
-        flipped = conv2d_forward(a[None, None], rot180(k)[None, None],
-                                 stride=s)[0][0, 0]
-        ok, why = ex.judge_call(
-            strided, (a.copy(), k.copy(), s), want,
-            (ex.Mistake(flipped, "this is the true convolution (the kernel "
-                        "flipped); conv2d_forward is a cross-correlation."),),
-            name="strided",
-            hint="Output [x, y] is the stride-1 output at [s x, s y].",
-            shape_hint="How many window positions 0, s, 2s, ... fit?")
-        if not ok:
-            return ex.report(False, "", f"For a {h} x {w} input, a {kh} x {kw} "
-                             f"kernel and stride {s}: {why}")
-    return ex.report(True, "A stride-s layer gives every s-th output of the "
-                     "stride-1 layer (computed directly, it skips the others).", "")
+
+    def cases():
+        rng = np.random.default_rng(11)
+        for h, w, kh, kw, s in ((7, 7, 3, 3, 2), (8, 6, 2, 3, 3), (5, 9, 1, 2, 2),
+                                (6, 6, 3, 3, 1)):
+            a, k = rng.standard_normal((h, w)), rng.standard_normal((kh, kw))
+            yield ex.Case(
+                f"For a {h} x {w} input, a {kh} x {kw} kernel and stride {s}",
+                (a.copy(), k.copy(), s),
+                conv2d_forward(a[None, None], k[None, None], stride=s)[0][0, 0],
+                (ex.Mistake(conv2d_forward(a[None, None], rot180(k)[None, None],
+                                           stride=s)[0][0, 0],
+                            "this is the true convolution (the kernel flipped); "
+                            "conv2d_forward is a cross-correlation."),))
+
+    return ex.check_cases(
+        strided, cases(), "A stride-s layer gives every s-th output of the "
+        "stride-1 layer (computed directly, it skips the others).",
+        hint="Output [x, y] is the stride-1 output at [s x, s y].",
+        shape_hint="How many window positions 0, s, 2s, ... fit?", name="strided")

@@ -72,8 +72,7 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
                         "convention (the kernel rotated once more): the forward pass "
                         "here is a cross-correlation, so the backward pass is a full "
                         "cross-correlation with rot180(w)."),
-             ex.Mistake(expected.T, "this is the transpose of the answer: the first "
-                        "index is the row.")),
+             ex.Mistake(expected.T, ex.TRANSPOSED)),
             atol=1e-9),
         ex.AnswerKey(
             "4.2", _HERE + "check_rule_for_true_convolution", "choice", "option",
@@ -123,31 +122,32 @@ def check_strided_delta(func) -> bool:
     """Exercise 4.4: ``func(delta, w, in_shape)`` returns dC/da (shape ``in_shape``)
     for one channel and z = a ⋆ w with stride 2, no padding; ``delta`` has shape
     (OH, OW), ``w`` (KH, KW)."""
-    rng = np.random.default_rng(4)
-    for in_shape, k_shape in (((7, 7), (3, 3)), ((8, 9), (2, 3)), ((6, 5), (3, 2))):
-        w = rng.normal(size=k_shape)
-        oh = (in_shape[0] - k_shape[0]) // 2 + 1
-        ow = (in_shape[1] - k_shape[1]) // 2 + 1
-        delta = rng.normal(size=(oh, ow))
-        expected = _input_gradient(delta[None, None], w[None, None],
-                                   (1, 1) + in_shape, stride=2)[0, 0]
-        other = _input_gradient(delta[None, None], rot180(w)[None, None],
-                                (1, 1) + in_shape, stride=2)[0, 0]
-        ok, why = ex.judge_call(
-            func, (delta.copy(), w.copy(), in_shape), expected,
-            (ex.Mistake(other, "these are the numbers of the other convention "
-                        "(the kernel rotated once more): the layer is a "
-                        "cross-correlation."),),
-            hint="Put s - 1 = 1 zero between neighbouring deltas, then apply the "
-            "stride-1 rule; the last rows or columns of the layer may receive "
-            "nothing.",
-            shape_hint="dC/da has the shape of the layer's input, in_shape; rows "
-            "or columns no window reads get 0.")
-        if not ok:
-            return ex.report(False, "", f"For a {in_shape} layer and a {k_shape} "
-                             f"kernel: {why}")
-    return ex.report(True, "Stride s in the forward pass becomes s - 1 zeros between "
-                     "the deltas in the backward pass.", "")
+
+    def cases():
+        rng = np.random.default_rng(4)
+        for in_shape, k_shape in (((7, 7), (3, 3)), ((8, 9), (2, 3)),
+                                  ((6, 5), (3, 2))):
+            w = rng.normal(size=k_shape)
+            oh = (in_shape[0] - k_shape[0]) // 2 + 1
+            ow = (in_shape[1] - k_shape[1]) // 2 + 1
+            delta = rng.normal(size=(oh, ow))
+            shape = (1, 1) + in_shape
+            yield ex.Case(
+                f"For a {in_shape} layer and a {k_shape} kernel",
+                (delta.copy(), w.copy(), in_shape),
+                _input_gradient(delta[None, None], w[None, None], shape,
+                                stride=2)[0, 0],
+                (ex.Mistake(_input_gradient(delta[None, None], rot180(w)[None, None],
+                                            shape, stride=2)[0, 0],
+                            ex.OTHER_CONVENTION),))
+
+    return ex.check_cases(
+        func, cases(), "Stride s in the forward pass becomes s - 1 zeros between "
+        "the deltas in the backward pass.",
+        hint="Put s - 1 = 1 zero between neighbouring deltas, then apply the "
+        "stride-1 rule; the last rows or columns of the layer may receive nothing.",
+        shape_hint="dC/da has the shape of the layer's input, in_shape; rows or "
+        "columns no window reads get 0.")
 
 
 def check_multichannel_delta(func) -> bool:
@@ -157,22 +157,17 @@ def check_multichannel_delta(func) -> bool:
     f, c, kh, kw = 3, 2, 3, 2
     w = rng.normal(size=(f, c, kh, kw))
     delta = rng.normal(size=(f, 4, 5))
-    in_shape = (c, 4 + kh - 1, 5 + kw - 1)
-    expected = _input_gradient(delta[None], w, (1,) + in_shape)[0]
-    other = _input_gradient(delta[None], w[:, :, ::-1, ::-1], (1,) + in_shape)[0]
-    got, why = ex.call_reader(func, delta.copy(), w.copy())
-    if why is None:
-        ok, why = ex.judge_array(
-            got, expected,
-            (ex.Mistake(other, "these are the numbers of the other convention (each "
-                        "kernel rotated once more): the layer is a "
-                        "cross-correlation."),
-             ex.Mistake(expected / f, "this is the mean over the filters; channel c "
-                        "collects the sum.")),
-            hint="Each input channel c feeds every filter f through w[f, c]: sum "
-            "the single-channel rule over f.",
-            shape_hint="One map per input channel, each as large as the input.")
-        if ok:
-            return ex.report(True, "Channel c collects from every filter f through "
-                             "the slice w[f, c].", "")
-    return ex.report(False, "", why)
+    in_shape = (1, c, 4 + kh - 1, 5 + kw - 1)
+    expected = _input_gradient(delta[None], w, in_shape)[0]
+    case = ex.Case(
+        f"For {f} filters and {c} channels", (delta.copy(), w.copy()), expected,
+        (ex.Mistake(_input_gradient(delta[None], w[:, :, ::-1, ::-1], in_shape)[0],
+                    ex.OTHER_CONVENTION),
+         ex.Mistake(expected / f, "this is the mean over the filters; channel c "
+                    "collects the sum.")))
+    return ex.check_cases(
+        func, [case], "Channel c collects from every filter f through the slice "
+        "w[f, c].",
+        hint="Each input channel c feeds every filter f through w[f, c]: sum the "
+        "single-channel rule over f.",
+        shape_hint="One map per input channel, each as large as the input.")

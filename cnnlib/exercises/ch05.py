@@ -78,11 +78,8 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
                         "this is the true convolution of a with delta; the layer is "
                         "a cross-correlation, so correlate: dC/dw[i, j] adds "
                         "delta[x, y] * a[x + i, y + j]."),
-             ex.Mistake(rot180(dw), "this is the answer rotated by 180°, the "
-                        "gradient of a layer that convolves; this layer is a "
-                        "cross-correlation."),
-             ex.Mistake(dw.T, "this is the transpose of the answer: the first index "
-                        "is the row."),
+             ex.Mistake(rot180(dw), ex.CONVOLVING_LAYER),
+             ex.Mistake(dw.T, ex.TRANSPOSED),
              ex.Mistake(dw / d.size, "this is the mean over the four outputs; the "
                         "gradient is their sum.")),
             atol=1e-9, label="dC/dw"),
@@ -136,25 +133,25 @@ def check_tied_counts(no_padding, padding_one) -> bool:
 def check_strided_weight_gradient(func) -> bool:
     """Exercise 5.3: ``func(a, delta, k_shape)`` returns dC/dw (shape ``k_shape``)
     for one channel and z = a ⋆ w with stride 2, no padding."""
-    rng = np.random.default_rng(53)
-    for in_shape, k_shape in (((7, 7), (3, 3)), ((8, 9), (2, 3)), ((6, 5), (3, 2))):
-        a = rng.normal(size=in_shape)
-        oh = (in_shape[0] - k_shape[0]) // 2 + 1
-        ow = (in_shape[1] - k_shape[1]) // 2 + 1
-        delta = rng.normal(size=(oh, ow))
-        expected = _grads(a[None, None], delta[None, None], k_shape, stride=2)[0][0, 0]
-        ok, why = ex.judge_call(
-            func, (a.copy(), delta.copy(), k_shape), expected,
-            (ex.Mistake(rot180(expected), "this is the answer rotated by 180°, "
-                        "the gradient of a layer that convolves; this layer is a "
-                        "cross-correlation."),),
-            hint="With stride 2, w[i, j] met a[2x + i, 2y + j] at output (x, y).",
-            shape_hint="dC/dw has the kernel's shape, k_shape.")
-        if not ok:
-            return ex.report(False, "", f"For a {in_shape} input and a {k_shape} "
-                             f"kernel: {why}")
-    return ex.report(True, "The stride shows up as a step of 2 in the activation "
-                     "index: a strided window, not a dilated kernel.", "")
+
+    def cases():
+        rng = np.random.default_rng(53)
+        for in_shape, k_shape in (((7, 7), (3, 3)), ((8, 9), (2, 3)),
+                                  ((6, 5), (3, 2))):
+            a = rng.normal(size=in_shape)
+            oh = (in_shape[0] - k_shape[0]) // 2 + 1
+            ow = (in_shape[1] - k_shape[1]) // 2 + 1
+            delta = rng.normal(size=(oh, ow))
+            dw = _grads(a[None, None], delta[None, None], k_shape, stride=2)[0][0, 0]
+            yield ex.Case(f"For a {in_shape} input and a {k_shape} kernel",
+                          (a.copy(), delta.copy(), k_shape), dw,
+                          (ex.Mistake(rot180(dw), ex.CONVOLVING_LAYER),))
+
+    return ex.check_cases(
+        func, cases(), "The stride shows up as a step of 2 in the activation "
+        "index: a strided window, not a dilated kernel.",
+        hint="With stride 2, w[i, j] met a[2x + i, 2y + j] at output (x, y).",
+        shape_hint="dC/dw has the kernel's shape, k_shape.")
 
 
 def check_slip_shape(shape) -> bool:
@@ -182,9 +179,7 @@ def check_batch_weight_gradient(func) -> bool:
         mean = "this is the mean over the batch; the cost is the sum over it."
         ok_w, why_w = ex.judge_array(
             dw, exp_dw, (ex.Mistake(exp_dw / n, mean),
-                         ex.Mistake(rot180(exp_dw), "this is rot180 of the answer, "
-                                    "the gradient of a layer that convolves; this "
-                                    "layer is a cross-correlation.")),
+                         ex.Mistake(rot180(exp_dw), ex.CONVOLVING_LAYER)),
             hint="Pad x first, then sum delta[n, f, x, y] * x_pad[n, c, x + i, "
             "y + j] over n, x and y.")
         ok_b, why_b = ex.judge_array(

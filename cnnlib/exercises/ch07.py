@@ -85,13 +85,11 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
             "is 0.",
             (ex.Mistake(_dx(d, rot180(EXERCISE_KERNEL)[None, None], (1, 1, 5, 5),
                             stride=2)[0, 0],
-                        "these are the numbers of the other convention (the kernel "
-                        "rotated once more): the layer is a cross-correlation."),
+                        ex.OTHER_CONVENTION),
              ex.Mistake(no_zeros, "the zero insertion is missing: with stride 2 the "
                         "deltas sit 2 apart, so put one zero between neighbouring "
                         "deltas before the stride-1 rule."),
-             ex.Mistake(dx.T, "this is the transpose of the answer: the first index "
-                        "is the row.")),
+             ex.Mistake(dx.T, ex.TRANSPOSED)),
             atol=1e-9),
         ex.AnswerKey(
             "7.2", _HERE + "check_output_padding", "n_out", "count", n_out,
@@ -151,29 +149,27 @@ def check_output_padding(n_out, rho) -> bool:
 def check_dilated_input_gradient(fn) -> bool:
     """Exercise 7.3: ``fn(delta, w, in_shape, d)`` returns dC/da for one channel,
     stride 1, no padding and dilation ``d``."""
-    rng = np.random.default_rng(73)
-    for (h, wd), (kh, kw), d in [((7, 8), (3, 2), 2), ((9, 9), (2, 3), 3),
-                                 ((6, 6), (3, 3), 1)]:
-        w = rng.normal(size=(kh, kw))
-        oh, ow = conv2d_output_shape((h, wd), (kh, kw), 1, 0, d)
-        delta = rng.normal(size=(oh, ow))
-        expected = _dx(delta[None, None], w[None, None], (1, 1, h, wd),
-                       dilation=d)[0, 0]
-        other = _dx(delta[None, None], rot180(w)[None, None], (1, 1, h, wd),
-                    dilation=d)[0, 0]
-        ok, why = ex.judge_call(
-            fn, (delta, w, (h, wd), d), expected,
-            (ex.Mistake(other, "these are the numbers of the other convention "
-                        "(the kernel rotated once more): the layer is a "
-                        "cross-correlation."),),
-            hint="Put d - 1 zeros between the kernel's entries, then take the full "
-            "convolution of the deltas with that kernel.",
-            shape_hint="dC/da has the input's shape, in_shape.")
-        if not ok:
-            return ex.report(False, "", f"For a {h}x{wd} input, a {kh}x{kw} kernel "
-                             f"and d = {d}: {why}")
-    return ex.report(True, "The holes of the kernel carry over to the backward "
-                     "pass.", "")
+
+    def cases():
+        rng = np.random.default_rng(73)
+        for (h, wd), (kh, kw), d in [((7, 8), (3, 2), 2), ((9, 9), (2, 3), 3),
+                                     ((6, 6), (3, 3), 1)]:
+            w = rng.normal(size=(kh, kw))
+            delta = rng.normal(size=conv2d_output_shape((h, wd), (kh, kw), 1, 0, d))
+            yield ex.Case(
+                f"For a {h}x{wd} input, a {kh}x{kw} kernel and d = {d}",
+                (delta, w, (h, wd), d),
+                _dx(delta[None, None], w[None, None], (1, 1, h, wd),
+                    dilation=d)[0, 0],
+                (ex.Mistake(_dx(delta[None, None], rot180(w)[None, None],
+                                (1, 1, h, wd), dilation=d)[0, 0],
+                            ex.OTHER_CONVENTION),))
+
+    return ex.check_cases(
+        fn, cases(), "The holes of the kernel carry over to the backward pass.",
+        hint="Put d - 1 zeros between the kernel's entries, then take the full "
+        "convolution of the deltas with that kernel.",
+        shape_hint="dC/da has the input's shape, in_shape.")
 
 
 def _ties(delta, a, k, split: bool) -> np.ndarray:
@@ -192,30 +188,31 @@ def _ties(delta, a, k, split: bool) -> np.ndarray:
 def check_max_pool_backward(fn) -> bool:
     """Exercise 7.4: ``fn(delta, a, k)`` returns dC/da of k x k max pooling with
     stride k (one channel), ties going to the first maximum in reading order."""
-    rng = np.random.default_rng(74)
-    cases = [(rng.integers(0, 3, size=(4, 6)).astype(float), 2),   # many ties
-             (rng.normal(size=(6, 6)), 3), (rng.normal(size=(5, 7)), 2)]
-    for a, k in cases:
-        y, cache = max_pool2d_forward(a[None, None], k)
-        delta = rng.normal(size=y.shape[2:])
-        expected = max_pool2d_backward(delta[None, None], cache)[0, 0]
-        ok, why = ex.judge_call(
-            fn, (delta, a, k), expected,
-            (ex.Mistake(_ties(delta, a, k, split=False), "with ties, the delta "
-                        "went to every maximum of the window; it goes to one, the "
-                        "first in reading order, as np.argmax chooses."),
-             ex.Mistake(_ties(delta, a, k, split=True), "with ties, the delta was "
-                        "shared among the maxima; it goes whole to one, the first "
-                        "in reading order, as np.argmax chooses.")),
-            hint="Each delta goes to one position of its window, the maximum; all "
-            "others get 0. With ties, choose the first maximum in reading order, "
-            "as np.argmax does.",
-            shape_hint="dC/da has the shape of a; rows or columns no window covers "
-            "get 0.")
-        if not ok:
-            return ex.report(False, "", f"For a {a.shape[0]}x{a.shape[1]} input "
-                             f"and k = {k}: {why}")
-    return ex.report(True, "Each delta went to the position that won its window.", "")
+
+    def cases():
+        rng = np.random.default_rng(74)
+        for a, k in [(rng.integers(0, 3, size=(4, 6)).astype(float), 2),  # ties
+                     (rng.normal(size=(6, 6)), 3), (rng.normal(size=(5, 7)), 2)]:
+            y, cache = max_pool2d_forward(a[None, None], k)
+            delta = rng.normal(size=y.shape[2:])
+            yield ex.Case(
+                f"For a {a.shape[0]}x{a.shape[1]} input and k = {k}",
+                (delta, a, k), max_pool2d_backward(delta[None, None], cache)[0, 0],
+                (ex.Mistake(_ties(delta, a, k, split=False), "with ties, the "
+                            "delta went to every maximum of the window; it goes "
+                            "to one, the first in reading order, as np.argmax "
+                            "chooses."),
+                 ex.Mistake(_ties(delta, a, k, split=True), "with ties, the delta "
+                            "was shared among the maxima; it goes whole to one, "
+                            "the first in reading order, as np.argmax chooses.")))
+
+    return ex.check_cases(
+        fn, cases(), "Each delta went to the position that won its window.",
+        hint="Each delta goes to one position of its window, the maximum; all "
+        "others get 0. With ties, choose the first maximum in reading order, as "
+        "np.argmax does.",
+        shape_hint="dC/da has the shape of a; rows or columns no window covers "
+        "get 0.")
 
 
 def check_transpose_backward(choice: str) -> bool:

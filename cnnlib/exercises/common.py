@@ -35,11 +35,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
+    "CONVOLVING_LAYER",
+    "OTHER_CONVENTION",
+    "TRANSPOSED",
     "AnswerKey",
     "Comparison",
     "Mistake",
     "as_array",
+    "Case",
     "call_reader",
+    "check_cases",
     "check_keys",
     "compare",
     "is_int",
@@ -57,6 +62,13 @@ __all__ = [
 
 #: Width of a checker's message: fits a notebook output cell and the book's page.
 WIDTH = 76
+
+#: Sentences that name a mistake several exercises share.
+OTHER_CONVENTION = ("these are the numbers of the other convention (the kernel "
+                    "rotated once more): the layer is a cross-correlation.")
+TRANSPOSED = "this is the transpose of the answer: the first index is the row."
+CONVOLVING_LAYER = ("this is the answer rotated by 180°, the gradient of a layer "
+                    "that convolves; this layer is a cross-correlation.")
 
 
 def report(ok: bool, right: str, wrong: str) -> bool:
@@ -316,6 +328,32 @@ def judge_call(fn, args, expected, mistakes=(), atol: float = 1e-8,
     if why is not None:
         return False, why
     return judge_array(got, expected, mistakes, atol, rtol, hint, shape_hint)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One trial of a reader's function: ``fn(*args)`` should be ``expected``;
+    ``where`` names the trial in a message; ``mistakes`` are known wrong
+    results, each with its sentence."""
+
+    where: str
+    args: tuple
+    expected: object
+    mistakes: tuple = ()
+
+
+def check_cases(fn, cases, right: str, hint: str = "", shape_hint: str = "",
+                name: str = "Your function", atol: float = 1e-8,
+                rtol: float = 1e-5) -> bool:
+    """Run a reader's ``fn`` on each :class:`Case` of ``cases`` and judge it with
+    :func:`judge_call`; print "Right. <right>" if all pass, else "Not yet." with
+    the first failing case's ``where`` and why, and return whether all passed."""
+    for case in cases:
+        ok, why = judge_call(fn, case.args, case.expected, case.mistakes, atol, rtol,
+                             hint, shape_hint, name)
+        if not ok:
+            return report(False, "", f"{case.where}: {why}")
+    return report(True, right, "")
 
 
 # ---- answer keys ----------------------------------------------------------------
