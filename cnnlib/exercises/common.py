@@ -21,7 +21,9 @@ Three pieces do this once for every checker:
   it. The checker judges from the key; a page reads the same key as JSON.
 
 :func:`call_reader` runs a reader's function and turns any exception into a
-sentence.
+sentence; :func:`check_cases` runs a reader's function on a few trials
+(:class:`Case`) and judges each result with :func:`judge_array`, which names a
+known mistake (:class:`Mistake`) when the result is one.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ __all__ = [
     "CONVOLVING_LAYER",
     "OTHER_CONVENTION",
     "TRANSPOSED",
+    "WIDTH",
     "AnswerKey",
+    "Case",
     "Comparison",
     "Mistake",
     "as_array",
-    "Case",
     "call_reader",
     "check_cases",
     "check_keys",
@@ -316,7 +319,7 @@ def call_reader(fn, *args, name: str = "Your function"):
             warnings.simplefilter("ignore")
             return fn(*args), None
     except Exception as err:  # the reader's code: report, do not crash
-        return None, f"{name} raised {type(err).__name__}: {err}"
+        return None, f"{name} raised {type(err).__name__}: {str(err)[:300]}"
 
 
 def judge_call(fn, args, expected, mistakes=(), atol: float = 1e-8,
