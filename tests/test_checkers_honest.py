@@ -292,3 +292,53 @@ def test_any_typed_number_gets_a_verdict_and_no_exception(case, value, capsys):
     if verdict:  # only the key's own answer can be right
         keys = keys_for(KEYS, name)
         assert keys and keys[case[1]].judge(value)[0]
+
+
+# ---- the one comparison and the readers, directly ------------------------------
+
+
+def test_compare_fails_nan_and_inf_and_never_broadcasts():
+    from cnnlib.exercises.common import compare
+
+    assert not compare([np.nan], [np.nan]).close
+    assert not compare([1.0, np.inf], [1.0, np.inf]).close
+    assert not compare([1.0, np.nan], [1.0, 2.0], atol=1e9).close
+    c = compare(np.ones(3), np.ones((3, 1)))
+    assert not c.shape_ok and not c.close
+    assert "Expected shape (3, 1), given (3,)" in c.describe()
+    assert compare([[1, 2], [3, 4]], [[1.0, 2.0], [3.0, 4.0]]).exact
+
+
+def test_compare_reports_how_many_entries_differ_the_largest_and_where():
+    from cnnlib.exercises.common import compare
+
+    c = compare([[1.0, 2.0], [3.0, 9.0]], [[1.0, 2.5], [3.0, 4.0]])
+    assert (c.n_differ, c.size, c.largest, c.where) == (2, 4, 5.0, (1, 1))
+    assert c.describe() == ("2 of 4 entries differ; the largest difference, 5, "
+                            "is at [1, 1].")
+    assert compare([1.0, 2.0 + 1e-9], [1.0, 2.0]).describe().startswith("Close")
+
+
+def test_readers_turn_every_typed_value_into_a_value_or_a_sentence():
+    from cnnlib.exercises.common import (
+        read_array,
+        read_count,
+        read_number,
+        read_option,
+        read_shape,
+    )
+
+    assert read_count(23860.0) == (23860, None)
+    assert read_count(np.int32(7)) == (7, None)
+    assert read_count(2.5)[0] is None and read_count(True)[0] is None
+    assert read_count(np.array([1, 2]))[0] is None
+    assert read_number(10**400) == (None, "A number with 401 digits is far too large.")
+    assert read_number(np.float32(0.5)) == (0.5, None)
+    assert read_shape((1, float("inf")))[0] is None
+    assert read_shape(np.array([2, 3])) == ((2, 3), None)
+    assert read_option(" (B) ", ("a", "b")) == ("b", None)
+    assert read_option("e", ("a", "b"))[0] is None
+    assert read_array([[1, 2], [3]])[0] is None
+    assert read_array([True, False])[0] is None
+    assert read_array([10**400])[0] is None
+    assert "Entry [1]" in read_array([1.0, np.nan])[1]
