@@ -211,3 +211,20 @@ def test_exercise_5_1_names_the_true_convolution(capsys):
     assert verdict is False
     assert "true convolution" in out and "the layer is a cross-correlation" in out
     assert "shape" not in out
+
+
+@pytest.mark.parametrize(("formula", "named"), [
+    (lambda h, k, p, s, d: (h + 2 * p - k) // s + 1, "ignores the dilation"),
+    (lambda h, k, p, s, d: (h - d * (k - 1) - 1) // s + 1, "forgets the padding"),
+    (lambda h, k, p, s, d: (h + 2 * p - d * (k - 1) - 1) // s, "first window"),
+])
+def test_exercise_3_1_names_the_mistake_of_each_wrong_size_formula(formula, named,
+                                                                    capsys):
+    from cnnlib.exercises import ch03
+
+    assert ch03.check_output_size(formula) is False
+    out = _flat(capsys.readouterr().out)
+    assert named in out
+    assert all(other not in out for other in ("ignores the dilation",
+                                              "forgets the padding", "first window")
+               if other != named)

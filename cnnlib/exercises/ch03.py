@@ -89,18 +89,19 @@ def check_output_size(output_size) -> bool:
             return ex.report(False, "", why)
         n, why = ex.read_count(got)
         if n != expected:
-            mistake = ""
-            if n is not None and n == (h + 2 * p - k) // s + 1:
-                mistake = ("That ignores the dilation: the kernel spans d(K - 1) "
-                           "+ 1 rows. ")
-            elif n is not None and n == (h + 2 * p - d * (k - 1) - 1) // s:
-                mistake = "That misses the first window, at row 0: add 1. "
+            known = {(h + 2 * p - k) // s + 1: "That ignores the dilation: the "
+                     "kernel spans d(K - 1) + 1 rows.",
+                     (h - d * (k - 1) - 1) // s + 1: "That forgets the padding: "
+                     "the windows slide over H + 2p rows.",
+                     (h + 2 * p - d * (k - 1) - 1) // s: "That misses the first "
+                     "window, at row 0: add 1."}
             return ex.report(False, "",
                              f"output_size(H={h}, K={k}, padding={p}, stride={s}, "
-                             f"dilation={d}) gave {got!r:.40}. " + (why or mistake) +
-                             " How many rows does the dilated kernel span, and how "
-                             "many window positions 0, s, 2s, ... fit in the padded "
-                             "input?")
+                             f"dilation={d}) gave {got!r:.40}. " + (
+                                 why or known.get(n) or
+                                 "How many rows does the dilated kernel span, and "
+                                 "how many window positions 0, s, 2s, ... fit in "
+                                 "the padded input?"))
     return ex.report(True, "floor((H + 2p - d(K - 1) - 1) / s) + 1, in every case.",
                      "")
 
