@@ -55,7 +55,8 @@ def page_rows():
             continue
         if set(line) <= set("|- "):
             continue
-        for title, cell in zip(header, cells):
+        assert len(cells) == len(header), f"cells do not match the header: {line}"
+        for title, cell in zip(header, cells, strict=True):
             conv = ("corr" if title.startswith("cross-correlation") else
                     "conv" if title.startswith("true-convolution") else
                     "both" if title.startswith("both") else None)
@@ -90,7 +91,8 @@ def fd(f, v):
 
 
 def one_channel(conv, shape, kernel, s=1, p=0, d=1, seed=0):
-    """Namespace and references for z = corr(a, w) (or conv(a, w) = corr(a, rot180 w))."""
+    """Namespace and references for z = corr(a, w), or z = conv(a, w), which is
+    corr(a, rot180(w))."""
     rng = np.random.default_rng(seed)
     a, w = rng.normal(size=shape), rng.normal(size=kernel)
     k_eff = rot180(w) if conv == "conv" else w
