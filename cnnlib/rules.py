@@ -405,10 +405,11 @@ def leftover(size, kernel, stride=1, padding=0, dilation=1):
 
     This is rho of (ch7-stride): the full convolution of the zero-inserted
     deltas ends ``rho`` rows short of the padded input, and ``rho`` zero rows
-    are appended. They are not the only rows no window reads: when the taps
-    are sparser than the stride (``K < s``, or a dilation), rows between
-    windows are unread as well, and the full convolution already gives them 0.
-    :func:`unread` lists them all.
+    are appended. With padding, these rows may be padding rows (then cropped).
+    They are not the only rows no window reads: when the taps are sparser
+    than the stride (``K < s``, or a dilation ``d > 1`` together with a stride
+    ``s > 1``), rows between windows are unread as well, and the full
+    convolution already gives them 0. :func:`unread` lists them all.
     """
     return (size + 2 * padding - dilation * (kernel - 1) - 1) % stride
 

@@ -68,6 +68,7 @@ class StrideBackward(Drawing):
             self.never_read[h - rho[0]:, :] = True
         if rho[1]:
             self.never_read[:, wd - rho[1]:] = True
+        sx = "x" if s == 1 else f"{s}x"
         spread_text = (
             f"The {oh}x{ow} delta map is spread out with {s - 1} "
             f"zero{'s' if s > 2 else ''} between neighbours, so delta[x, y] sits at "
@@ -75,7 +76,7 @@ class StrideBackward(Drawing):
         self.alt = (
             f"Backward pass of a stride-{s} layer with a {kh}x{kw} kernel on a "
             f"{h}x{wd} input. For the chosen output (x, y), the left grid shows the "
-            f"forward window, rows {s}x to {s}x+{kh - 1}. " + spread_text
+            f"forward window, rows {sx} to {sx}+{kh - 1}. " + spread_text
             + "On the right, each delta adds itself times the kernel "
             "onto the window it came from; the sums fill in as the output position "
             "advances" + (", and the rows and columns that no window read stay zero."

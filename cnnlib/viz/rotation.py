@@ -107,7 +107,7 @@ class KernelRotation(Drawing):
             PathText(ax_c, -0.75, x * step_y + (kh - 1) / 2, f"x = {x}", size=10,
                      ha="right")
         PathText(ax_c, (width_copies - 1) / 2, -2.0,
-                 "copy δ[x, y]·w of each delta: the cell on (p, q)", size=10.5,
+                 "the copy of w sent back by each δ[x, y]", size=10.5,
                  va="bottom")
         ax_c.set_xlim(-2.3, width_copies)
         ax_c.set_ylim(oh * step_y - _GAP, -2.6)
@@ -185,9 +185,11 @@ class KernelRotation(Drawing):
     @property
     def alt(self) -> str:
         p, q = self.state["p"], self.state["q"]
-        src = self.sources(p, q)
+        src = sorted(self.sources(p, q))  # in the order of the deltas
         pairs = "; ".join(f"delta[{x},{y}] sends w[{i},{j}]" for x, y, i, j in src)
-        return (f"Nine copies of a 3x3 kernel, one per delta, and the delta map. "
+        (kh, kw), (oh, ow) = self.w.shape, self.delta.shape
+        return (f"{oh * ow} copies of a {kh}x{kw} kernel, one per delta, and the "
+                f"delta map. "
                 f"Position ({p}, {q}) of layer l is covered by {len(src)} "
                 f"{'copy' if len(src) == 1 else 'copies'}: "
                 f"{pairs}. Read in the order of the deltas the weight indices run "

@@ -170,7 +170,7 @@ class WeightSharingDrawing(Drawing):
             "outlined, and its weighted sum written out. Bottom: the weight "
             f"matrix with {oh * ow} rows (outputs) and {h * w} columns (input "
             "pixels), the chosen row outlined. In the dense stage every entry is "
-            "a different number; after cutting, each row keeps only "
+            "a weight of its own; after cutting, each row keeps only "
             f"{kh * kw} entries, and after sharing those entries are the same "
             f"{kh * kw} kernel weights in every row, shifted along: a "
             "block-Toeplitz matrix."
@@ -304,7 +304,7 @@ class WeightSharingDrawing(Drawing):
         n_w = {"dense": m.size, "local": int((self.idx >= 0).sum()),
                "shared": self.kernel.size}[stage]
         self.mat_title.set_text(f"weight matrix M, {_STAGE_NAMES[stage]}: "
-                                f"{n_w} different weights")
+                                f"{n_w} independent weights")
         # output image and window
         self.z_cells.set_texts([f"{v:.1f}".replace("-", "\u2212") for v in z])
         self.z_title.set_text(f"output z ({oh}×{ow})")
