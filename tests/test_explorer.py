@@ -309,3 +309,20 @@ def test_animation_is_self_contained_with_the_alt_text(explorer):
     assert "http://" not in html and "https://" not in html
     assert html.count("data:image/png;base64") >= len(frames)
     assert 'alt="One convolution layer' in html
+
+
+def test_live_panel_has_option_buttons_and_sliders_and_a_status_per_state():
+    pytest.importorskip("ipywidgets")
+    from cnnlib.widgets import interactive
+
+    panel = interactive(LayerExplorer())
+    kinds = {name: type(c).__name__ for name, c in panel.controls.items()}
+    assert kinds == {"direction": "ToggleButtons", "stride": "ToggleButtons",
+                     "padding": "ToggleButtons", "dilation": "ToggleButtons",
+                     "row": "IntSlider", "col": "IntSlider"}
+    first, status = panel.image.value, panel.children[2].value
+    panel.controls["direction"].value = "backward"
+    assert panel.image.value != first
+    assert "Backward" in panel.children[2].value and "Backward" not in status
+    panel.controls["dilation"].value = 2
+    assert "dilation 2" in panel.children[2].value

@@ -362,9 +362,10 @@ class LayerExplorer(Drawing):
         kern = _cells((0.0, Y_K), (3, 3))
         faces["plain"] += kern
         put(self.w.ravel(), kern)
+        margin = p if direction == "forward" else 0   # outside the grey ring, if any
         index = [str(k) for k in range(H)] * 2
-        index_spots = ([(-0.95, r + 1.0) for r in range(H)]
-                       + [(t + 1.0, -0.72) for t in range(W)])
+        index_spots = ([(0.05 - margin, r + 1.0) for r in range(H)]
+                       + [(t + 1.0, 0.28 - margin) for t in range(W)])
         oh, ow = L["z"].shape
         if direction == "forward":
             ring = [(c, r) for r in range(8) for c in range(8)
