@@ -587,7 +587,7 @@ def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
                 dilation=1):
     """The cells that output (x, y) reads, and the weight each one meets.
 
-    One channel of eq. (ch7-forward):
+    One channel of eq. (ch7-forward)::
 
         z[x, y] = sum_{i=0}^{KH-1} sum_{j=0}^{KW-1} a_p[s1 x + d1 i, s2 y + d2 j] w[i, j]
 
@@ -622,7 +622,7 @@ def input_routes(r: int, t: int, in_shape, kernel_shape, stride=1, padding=0,
 
     By eq. (ch7-connection), w[i, j] carries a[r, t] to z[x, y] exactly when
     ``r + p1 = s1 x + d1 i`` and ``t + p2 = s2 y + d2 j`` with 0 <= x < OH,
-    0 <= y < OW, 0 <= i < KH and 0 <= j < KW, so that
+    0 <= y < OW, 0 <= i < KH and 0 <= j < KW, so that::
 
         dC/da[r, t] = sum over the routes (x, y, i, j) of delta[x, y] w[i, j].
 
@@ -676,7 +676,7 @@ def rotated_kernel_view(delta, in_shape, kernel_shape, stride=1, padding=0,
                         dilation=1):
     """The grid G that rot180 of the dilated kernel slides over to give dC/da.
 
-    Eq. (ch7-general) for one channel, written as one valid correlation:
+    Eq. (ch7-general) for one channel, written as one valid correlation::
 
         dC/da[r, t] = sum_{u=0}^{d1 (KH-1)} sum_{v=0}^{d2 (KW-1)}
                       G[r + u, t + v] rot180(w_d)[u, v],

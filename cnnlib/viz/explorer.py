@@ -4,14 +4,14 @@
 1 to 9, under every combination of stride s in {1, 2}, padding p in {0, 1} and
 dilation d in {1, 2} (PyTorch's meanings). Forward, the reader picks an output
 cell and sees the window of inputs it reads and the weight each one meets,
-eq. (ch7-forward):
+eq. (ch7-forward)::
 
     z[x, y] = sum_{i=0}^{2} sum_{j=0}^{2} a_p[s x + d i, s y + d j] w[i, j].
 
 Backward, the reader picks an input cell and sees every delta that reaches it
 and the weight each passes through, as the kernel rotated by 180 degrees (with
 holes when d = 2) lying on the deltas spread out with s - 1 zeros between them,
-eq. (ch7-general) for one channel:
+eq. (ch7-general) for one channel::
 
     dC/da[r, t] = sum_u sum_v G[r + u, t + v] rot180(w_d)[u, v]
 
