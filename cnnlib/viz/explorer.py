@@ -38,7 +38,7 @@ from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground, _leaves
 from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
 from cnnlib.viz.core.text import PathText, TextGrid
-from cnnlib.viz.deltas import EXAMPLE_KERNEL, PAD_GREY
+from cnnlib.viz.deltas import EXAMPLE_KERNEL, PAD_GREY, _num  # one number format
 
 __all__ = ["LayerExplorer"]
 
@@ -66,11 +66,6 @@ X_B = 9.5            # column of the right panel's cell (0, 0)
 Y_K = 10.0           # row of the kernels' cell (0, 0)
 X_ROT = 4.5          # column of rot180(w)'s cell (0, 0)
 MAX_B = 10           # the right panel holds at most MAX_B x MAX_B cells
-
-
-def _num(v: float) -> str:
-    text = f"{v:g}"
-    return f"({text})" if v < 0 else text
 
 
 def _squares(centres) -> list:
