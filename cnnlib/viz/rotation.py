@@ -17,9 +17,14 @@ from matplotlib.patches import Polygon, Rectangle
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import GridArtist
-from cnnlib.viz.core.style import OKABE_ITO, ROLE, SEQUENTIAL_CMAP, new_figure
-from cnnlib.viz.core.text import PathText
-from cnnlib.viz.deltas import PAD_GREY
+from cnnlib.viz.core.style import (
+    OKABE_ITO,
+    ROLE,
+    SEQUENTIAL_CMAP,
+    new_figure,
+    text_colour_on,
+)
+from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["KernelRotation", "rotated_cell_centres"]
 
@@ -94,7 +99,7 @@ class KernelRotation(Drawing):
         arrays = (self.w, self.w[::-1, :], self.w[::-1, ::-1])
         self.flip_x = (5.2, 9.4, 13.6)
         for x0, name, arr in zip(self.flip_x, names, arrays, strict=True):
-            GridArtist(ax, arr, cmap=SEQUENTIAL_CMAP, vmin=lo, vmax=hi, fmt="{:g}",
+            GridArtist(ax, arr, cmap=SEQUENTIAL_CMAP, vmin=lo, vmax=hi, fmt="g",
                        origin=(x0, 0.0), title=name)
         for xa in (self.flip_x[0] + 2.6, self.flip_x[1] + 2.6):
             ax.annotate("", xy=(xa + 1.0, 1.0), xytext=(xa, 1.0),
@@ -105,15 +110,12 @@ class KernelRotation(Drawing):
         oh, ow = self.delta.shape
         padded = np.pad(self.delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
         self.map_origin = (0.0, 5.2)
-        grid = GridArtist(ax, padded, cmap=None, fmt="{:g}", origin=self.map_origin,
+        grid = GridArtist(ax, padded, cmap=None, fmt="g", origin=self.map_origin,
                           title="δˡ⁺¹ padded with zeros")
         mx, my = self.map_origin
-        for r, c in np.ndindex(padded.shape):
-            inside = kh - 1 <= r < kh - 1 + oh and kw - 1 <= c < kw - 1 + ow
-            if not inside:
-                ax.add_patch(Rectangle((mx + c - 0.5, my + r - 0.5), 1, 1,
-                                       facecolor=PAD_GREY, linewidth=0, zorder=1.5))
-                grid.texts[r, c].set_color("#666666")
+        is_pad = np.ones(padded.shape, dtype=bool)
+        is_pad[kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow] = False
+        grid.grey_cells(is_pad)
         ax.add_patch(Rectangle((mx + kw - 1.5, my + kh - 1.5), ow, oh, fill=False,
                                edgecolor="#222222", linewidth=1.8, zorder=2.2))
         ax.add_patch(Rectangle((mx - 0.5, my - 0.5), kw, kh, fill=False,
@@ -126,13 +128,12 @@ class KernelRotation(Drawing):
         self.small = np.empty((kh, kw), dtype=object)
         for (i, j), v in np.ndenumerate(self.w):
             rgba = cm((v - lo) / (hi - lo))
-            lum = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
             self.cells[i, j] = ax.add_patch(Polygon(
                 _square(j, i, 0.0), closed=True, facecolor=rgba, edgecolor="#222222",
                 linewidth=1.0, zorder=6, alpha=0.92))
-            self.nums[i, j] = PathText(ax, j, i, f"{v:g}", size=11, weight="bold",
-                                       zorder=7, color="black" if lum > 0.5 else "white")
-            self.small[i, j] = PathText(ax, j, i, f"×{v:g}", size=8, weight="bold",
+            self.nums[i, j] = PathText(ax, j, i, num(v), size=11, weight="bold",
+                                       zorder=7, color=text_colour_on(rgba))
+            self.small[i, j] = PathText(ax, j, i, f"×{num(v)}", size=8, weight="bold",
                                         ha="right", va="bottom", zorder=7,
                                         color=OKABE_ITO["blue"])
         self.status = [PathText(ax, 6.6, 5.9 + 0.62 * k, "", ha="left", va="top",
@@ -175,9 +176,10 @@ class KernelRotation(Drawing):
             msg = ("rot180(w) slides onto the first\nwindow of the padded δ map."
                    if slide < 4 else
                    "Landed on window (0, 0): the only\nreal delta it covers is "
-                   f"δˡ⁺¹[0,0] = {self.delta[0, 0]:g},\nunder the turned kernel's "
-                   f"bottom-right\ncell, w[0,0] = {self.w[0, 0]:g}. So\n"
-                   f"δˡ[0,0] = {self.delta[0, 0]:g}·{self.w[0, 0]:g} (then ⊙ σ′):\n"
+                   f"δˡ⁺¹[0,0] = {num(self.delta[0, 0])},\nunder the turned kernel's "
+                   f"bottom-right\ncell, w[0,0] = {num(self.w[0, 0])}. So\n"
+                   f"δˡ[0,0] = {num(self.delta[0, 0])}·{num(self.w[0, 0])} "
+                   "(then ⊙ σ′):\n"
                    "aˡ[0,0] fed only zˡ⁺¹[0,0], via w[0,0].")
         elif slide > 0:
             msg += "\n(Turn it to 180° before it slides.)"
