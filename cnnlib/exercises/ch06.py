@@ -12,7 +12,7 @@ import numpy as np
 
 from cnnlib.exercises.common import report
 from cnnlib.gradcheck import numerical_gradient, relative_error
-from cnnlib.nn import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU, Sequential
+from cnnlib.nn import Layer, Sequential, digits_cnn
 from cnnlib.pool import avg_pool2d_forward
 
 __all__ = [
@@ -25,10 +25,8 @@ __all__ = [
 
 
 def chapter_model(seed: int = 0) -> Sequential:
-    """The network trained in chapter 6: conv 3x3 (16 filters, padding 1), ReLU,
-    max pooling 2x2, flatten, dense 256 -> 10."""
-    return Sequential(Conv2D(1, 16, 3, padding=1, seed=seed), ReLU(), MaxPool2D(2),
-                      Flatten(), Dense(16 * 4 * 4, 10, seed=seed + 1))
+    """The network trained in chapter 6: :func:`cnnlib.nn.digits_cnn`."""
+    return digits_cnn(seed)
 
 
 def check_parameter_count(n) -> bool:
