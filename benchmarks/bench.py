@@ -408,42 +408,6 @@ def _drawing_classes():
     return found, errors
 
 
-def _mlp_example(cls):
-    from cnnlib.mlp import tiny_example
-
-    return cls(*tiny_example())
-
-
-def _grid_example(cls):  # a grid and a kernel, as in chapters 2 and 3
-    a = np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 0, 2], [1, 0, 1, 3]], float)
-    return cls(a, np.array([[1.0, -1.0], [2.0, 0.5]]))
-
-
-#: Drawings whose constructor needs data: class name -> factory(cls). A drawing
-#: may instead offer a classmethod ``example()``; one with no required
-#: arguments needs neither.
-EXAMPLES = {
-    "MLPDeltaDrawing": _mlp_example,
-    "WeightSharingDrawing": _grid_example,
-    "SlidingWindowDrawing": _grid_example,
-}
-
-
-def _instantiate(cls):
-    sig = inspect.signature(cls)
-    required = [p.name for p in sig.parameters.values()
-                if p.default is inspect.Parameter.empty
-                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    if not required:
-        return cls()
-    if hasattr(cls, "example"):
-        return cls.example()
-    if cls.__name__ in EXAMPLES:
-        return EXAMPLES[cls.__name__](cls)
-    raise TypeError(f"constructor needs {required}: add an example to "
-                    "benchmarks/bench.py EXAMPLES or a classmethod example()")
-
-
 def bench_viz(max_frames: int) -> dict:
     import matplotlib
 
@@ -454,7 +418,7 @@ def bench_viz(max_frames: int) -> dict:
     rows = []
     for name, cls in sorted(classes.items()):
         try:
-            drawing = _instantiate(cls)
+            drawing = cls.example()  # Drawing.example: the class's example data
         except Exception as err:
             rows.append({"drawing": name, "skipped": f"{type(err).__name__}: {err}"})
             continue

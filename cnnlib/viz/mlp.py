@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from cnnlib.mlp import MLP
+from cnnlib.mlp import MLP, tiny_example
 from cnnlib.rules import delta_terms
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.style import ROLE, new_figure
@@ -76,6 +76,12 @@ class MLPDeltaDrawing(Drawing):
     """
 
     BOX_W, BOX_H = 0.8, 0.54  # neuron boxes, in inches
+
+    @classmethod
+    def example(cls, **kwargs) -> MLPDeltaDrawing:
+        """The drawing of chapter 1's hand-counted network
+        (:func:`cnnlib.tiny_example`)."""
+        return cls(*tiny_example(), **kwargs)
 
     def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
         self.net = net

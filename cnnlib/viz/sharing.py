@@ -135,6 +135,13 @@ class WeightSharingDrawing(Drawing):
         Seed of the random dense weights.
     """
 
+    @classmethod
+    def example(cls, **kwargs) -> WeightSharingDrawing:
+        """A 4x4 input with small integers and a 2x2 kernel with a negative and
+        a fractional entry (so signs and rounding show)."""
+        a = np.arange(16.0).reshape(4, 4) % 5
+        return cls(a, np.array([[1.0, -1.0], [2.0, 0.5]]), **kwargs)
+
     def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=80):
         a = np.asarray(a, dtype=np.float64)
         kernel = np.asarray(kernel, dtype=np.float64)

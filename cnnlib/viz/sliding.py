@@ -48,6 +48,13 @@ class SlidingWindowDrawing(Drawing):
     Parameters of :meth:`update`: ``x`` and ``y``, the output row and column.
     """
 
+    @classmethod
+    def example(cls, **kwargs) -> SlidingWindowDrawing:
+        """A 4x4 input with small integers and a 2x2 kernel with a negative and
+        a fractional entry (so signs and rounding show)."""
+        a = np.arange(16.0).reshape(4, 4) % 5
+        return cls(a, np.array([[1.0, -1.0], [2.0, 0.5]]), **kwargs)
+
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
                  dpi=80):
         check_op_mode(op, mode)

@@ -85,6 +85,13 @@ class Drawing:
     alt: str = ""
     fig: Figure
 
+    @classmethod
+    def example(cls, **kwargs) -> Drawing:
+        """A drawing of this class on small example data (``kwargs``, such as
+        ``dpi``, go to the constructor). Tests and benchmarks build every
+        drawing this way; a class whose constructor needs data overrides it."""
+        return cls(**kwargs)
+
     def defaults(self) -> dict:
         """The initial value of every parameter."""
         return {p.name: p.initial for p in self.params}
