@@ -52,7 +52,7 @@ class GridArtist:
     vmin, vmax : float, optional
         Colour limits; default the range of ``values``.
     fmt : str
-        Format spec of the numbers written in the cells, as in :func:`format`
+        Format spec of the numbers written in the cells, as in ``format(v, fmt)``
         ("g", ".2g"; "" writes none); negative numbers get the minus sign U+2212
         (see :func:`cnnlib.viz.core.text.num`).
     labels : array of str of shape (H, W), optional
