@@ -2,7 +2,7 @@
 
 Conventions (see the book's notation page): arrays are float64, batched tensors
 NCHW, kernels ``(F, C, KH, KW)``; indices are 0-based. A conv layer computes a
-cross-correlation, as PyTorch does,
+cross-correlation, as PyTorch does::
 
     z[n, f, x, y] = b[f] + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
 
@@ -121,7 +121,7 @@ def _check_valid_fits(a, k, mode):
 def correlate2d(a, k, mode="valid"):
     """Cross-correlation of one 2-D array with one 2-D kernel, written ``a ⋆ k``.
 
-    In "full" mode, with ``a`` taken as zero outside its bounds,
+    In "full" mode, with ``a`` taken as zero outside its bounds::
 
         (a ⋆ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x+i-(KH-1), y+j-(KW-1)] k[i, j]
 
@@ -155,7 +155,7 @@ def correlate2d(a, k, mode="valid"):
 def convolve2d(a, k, mode="valid"):
     """Convolution of one 2-D array with one 2-D kernel, written ``a ∗ k``.
 
-    In "full" mode, with ``a`` taken as zero outside its bounds,
+    In "full" mode, with ``a`` taken as zero outside its bounds::
 
         (a ∗ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x-i, y-j] k[i, j]
 
@@ -332,7 +332,7 @@ def _pad(x, padding):
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
     """Forward pass of a conv layer, as plain loops over the book's indices.
 
-    Implements, for every n, f and output position (x, y),
+    Implements, for every n, f and output position (x, y)::
 
         z[n, f, x, y] = b[f] + sum_{c=0..C-1} sum_{i=0..KH-1} sum_{j=0..KW-1}
                         xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
@@ -394,7 +394,7 @@ def conv2d_backward_naive(dy, cache):
     """Backward pass of a conv layer, as plain loops over the book's indices.
 
     Each forward term ``xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]`` sends
-    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``:
+    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``::
 
         dw[f, c, i, j]                 += dy[n, f, x, y] xpad[n, c, x*s+i*d, y*s+j*d]
         dxpad[n, c, x*s+i*d, y*s+j*d]  += dy[n, f, x, y] w[f, c, i, j]
@@ -543,7 +543,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     """Forward pass of a conv layer: ``z = a ⋆ w + b``, vectorised.
 
     Computes the same numbers as :func:`conv2d_forward_naive` and
-    ``torch.nn.functional.conv2d``:
+    ``torch.nn.functional.conv2d``::
 
         z[n, f, x, y] = b[f]
                         + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
@@ -645,7 +645,7 @@ def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
     :func:`conv2d_backward` computes for a conv layer with kernels ``w`` and the
     same stride, padding and dilation: the map z -> a of the forward pass
     transposed. The same numbers as ``torch.nn.functional.conv_transpose2d``.
-    Its output size is
+    Its output size is::
 
         H_out = (H - 1) s - 2p + d (KH - 1) + output_padding + 1
 

@@ -6,7 +6,7 @@ layer l+1 does position (p, q) of layer l feed, and through which weight.
 the zero-padded delta map with the rotated kernel, one position at a time.
 
 The forward pass is a cross-correlation, z^{l+1} = a^l ⋆ w^{l+1} + b^{l+1}
-(as in :func:`cnnlib.conv2d_forward`), so
+(as in :func:`cnnlib.conv2d_forward`), so::
 
     δ^l[p, q] = σ′(z^l[p, q]) · Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} δ^{l+1}[p-i, q-j] w[i, j]
 

@@ -2,7 +2,7 @@
 
 Weight w^l[i, j] is used at every output position (x, y), always on the
 activation a^{l-1}[x+i, y+j]. Its gradient therefore adds up one product per
-position:
+position::
 
     ∂C/∂w^l[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+i, y+j],
 
