@@ -51,7 +51,8 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------
-# Single-channel correlation and convolution (same outputs as scipy.signal)
+# Single-channel correlation and convolution (scipy.signal's outputs; "valid" refuses
+# a kernel larger than the input, where SciPy swaps the two: see correlate2d)
 # --------------------------------------------------------------------------------------
 
 
@@ -114,7 +115,8 @@ def _check_valid_fits(a, k, mode):
     if mode == "valid" and (k.shape[0] > a.shape[0] or k.shape[1] > a.shape[1]):
         raise ValueError(
             f"k: kernel shape {k.shape} is larger than the input a shape {a.shape} "
-            "in mode 'valid' (needs KH <= H and KW <= W)"
+            "in mode 'valid' (needs KH <= H and KW <= W; unlike scipy.signal, "
+            "cnnlib does not swap a and k: were they passed the wrong way round?)"
         )
 
 
@@ -129,7 +131,13 @@ def correlate2d(a, k, mode="valid"):
     kernel lies inside ``a``: x = KH-1..H-1 of the full output, i.e.
     ``(a ⋆ k)[x, y] = sum_{i,j} a[x+i, y+j] k[i, j]`` for x = 0..H-KH,
     y = 0..W-KW. "same" keeps H x W full-mode positions starting at
-    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`.
+    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`
+    wherever cnnlib accepts the input. One case it refuses: in "valid" mode a
+    kernel larger than ``a`` (KH > H or KW > W) raises ``ValueError``, where
+    SciPy, if ``k`` is at least as large in every dimension, swaps the two
+    inputs (scipy gh-5897) and returns ``rot180(correlate2d(k, a))``, the input
+    sliding over the kernel. In the book the kernel slides over the input, so a
+    kernel that does not fit is a mistake to report, not to reinterpret.
 
     Parameters
     ----------
@@ -164,8 +172,11 @@ def convolve2d(a, k, mode="valid"):
     "valid" modes). "valid" keeps full-mode rows KH-1..H-1 and columns
     KW-1..W-1; "same" keeps H x W positions starting at
     ``((KH-1) // 2, (KW-1) // 2)``. All three agree with
-    :func:`scipy.signal.convolve2d`; for an even kernel size, "same" starts one
-    position earlier than in :func:`correlate2d`, as in SciPy.
+    :func:`scipy.signal.convolve2d` wherever cnnlib accepts the input; for an
+    even kernel size, "same" starts one position earlier than in
+    :func:`correlate2d`, as in SciPy. As in :func:`correlate2d`, "valid" mode
+    refuses a kernel larger than ``a`` (SciPy would swap the inputs; for a
+    convolution that gives ``convolve2d(k, a)``).
 
     Parameters
     ----------
