@@ -15,14 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.activations import (
-    relu,
-    relu_prime,
-    sigmoid,
-    sigmoid_prime,
-    tanh,
-    tanh_prime,
-)
+from cnnlib.activations import ACTIVATIONS
 from cnnlib.conv import conv2d_backward, conv2d_forward
 from cnnlib.losses import softmax_cross_entropy
 from cnnlib.pool import max_pool2d_backward, max_pool2d_forward
@@ -138,12 +131,17 @@ class Conv2D(Layer):
 
 
 class _Activation(Layer):
-    """An elementwise activation a = σ(z); backward is delta ⊙ σ′(z) (BP2)."""
+    """An elementwise activation a = σ(z); backward is delta ⊙ σ′(z) (BP2).
+
+    A subclass names its pair (σ, σ′) in :data:`cnnlib.activations.ACTIVATIONS`.
+    """
+
+    kind: str
 
     def forward(self, x):
         z = as_float_array(x, "x")
         self._cache = z
-        return self._f(z)
+        return ACTIVATIONS[self.kind][0](z)
 
     def backward(self, delta):
         z = self._need_cache()
@@ -153,43 +151,25 @@ class _Activation(Layer):
                 f"delta: expected the shape of the forward input {z.shape}, "
                 f"got shape {delta.shape}"
             )
-        return delta * self._fprime(z)
+        return delta * ACTIVATIONS[self.kind][1](z)
 
 
 class ReLU(_Activation):
     """a = max(z, 0); σ′(z) = 1 where z > 0, else 0."""
 
-    @staticmethod
-    def _f(z):
-        return relu(z)
-
-    @staticmethod
-    def _fprime(z):
-        return relu_prime(z)
+    kind = "relu"
 
 
 class Sigmoid(_Activation):
     """a = 1 / (1 + exp(−z)); σ′(z) = σ(z)(1 − σ(z))."""
 
-    @staticmethod
-    def _f(z):
-        return sigmoid(z)
-
-    @staticmethod
-    def _fprime(z):
-        return sigmoid_prime(z)
+    kind = "sigmoid"
 
 
 class Tanh(_Activation):
     """a = tanh(z); σ′(z) = 1 − tanh(z)²."""
 
-    @staticmethod
-    def _f(z):
-        return tanh(z)
-
-    @staticmethod
-    def _fprime(z):
-        return tanh_prime(z)
+    kind = "tanh"
 
 
 class MaxPool2D(Layer):
