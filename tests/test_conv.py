@@ -50,41 +50,28 @@ def _layer(rng, xshape, fk, bias=True):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("xshape, fk, stride, padding, dilation", LAYER_CONFIGS)
-def test_conv2d_backward_matches_finite_differences(xshape, fk, stride, padding,
-                                                     dilation):
-    rng = np.random.default_rng(0)
-    x, w, b = _layer(rng, xshape, fk)
-    y, cache = conv2d_forward(x, w, b, stride, padding, dilation)
-    dy = rng.normal(size=y.shape)  # random, never ones: ones hide transpositions
-    dx, dw, db = conv2d_backward(dy, cache)
-
-    def loss(x_, w_, b_):
-        return np.sum(conv2d_forward(x_, w_, b_, stride, padding, dilation)[0] * dy)
-
-    assert relative_error(dx, numerical_gradient(lambda v: loss(v, w, b), x)) < TOL
-    assert relative_error(dw, numerical_gradient(lambda v: loss(x, v, b), w)) < TOL
-    assert relative_error(db, numerical_gradient(lambda v: loss(x, w, v), b)) < TOL
-
-
 NAIVE_CONFIGS = [
     ((1, 2, 5, 4), (2, 3, 2), 1, 0, 1),
     ((1, 2, 6, 5), (2, 2, 3), (2, 1), (1, 2), (1, 2)),
 ]
+#: (forward, backward, seed, config): the vectorised pair on every layer
+#: configuration, the (slow) naive loops on two.
+BACKWARD_CASES = (
+    [(conv2d_forward, conv2d_backward, 0, c) for c in LAYER_CONFIGS]
+    + [(conv2d_forward_naive, conv2d_backward_naive, 1, c) for c in NAIVE_CONFIGS])
 
 
-@pytest.mark.parametrize("xshape, fk, stride, padding, dilation", NAIVE_CONFIGS)
-def test_conv2d_backward_naive_matches_finite_differences(xshape, fk, stride, padding,
-                                                           dilation):
-    rng = np.random.default_rng(1)
+@pytest.mark.parametrize("forward, backward, seed, config", BACKWARD_CASES)
+def test_conv2d_backward_matches_finite_differences(forward, backward, seed, config):
+    xshape, fk, stride, padding, dilation = config
+    rng = np.random.default_rng(seed)
     x, w, b = _layer(rng, xshape, fk)
-    y, cache = conv2d_forward_naive(x, w, b, stride, padding, dilation)
-    dy = rng.normal(size=y.shape)
-    dx, dw, db = conv2d_backward_naive(dy, cache)
+    y, cache = forward(x, w, b, stride, padding, dilation)
+    dy = rng.normal(size=y.shape)  # random, never ones: ones hide transpositions
+    dx, dw, db = backward(dy, cache)
 
     def loss(x_, w_, b_):
-        z, _ = conv2d_forward_naive(x_, w_, b_, stride, padding, dilation)
-        return np.sum(z * dy)
+        return np.sum(forward(x_, w_, b_, stride, padding, dilation)[0] * dy)
 
     assert relative_error(dx, numerical_gradient(lambda v: loss(v, w, b), x)) < TOL
     assert relative_error(dw, numerical_gradient(lambda v: loss(x, v, b), w)) < TOL
