@@ -112,10 +112,10 @@ class SlidingWindowDrawing(Drawing):
                       for c in range(wp)], [num(v) for v in ap.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_a[0] - 0.2, r + 0.5) for r in range(hp)],
-                 [str(r - pt) for r in range(hp)], size=8, ha="right",
+                 [num(r - pt) for r in range(hp)], size=8, ha="right",
                  color="#555555")
         TextGrid(ax, [(self.org_a[0] + c + 0.5, -0.12) for c in range(wp)],
-                 [str(c - pl) for c in range(wp)], size=8, va="bottom",
+                 [num(c - pl) for c in range(wp)], size=8, va="bottom",
                  color="#555555")
         PathText(ax, self.org_a[0] + wp / 2, -0.95, "input a", size=10.5,
                  va="bottom")
