@@ -33,11 +33,8 @@ import argparse
 import datetime as dt
 import functools
 import gc
-import importlib
-import inspect
 import json
 import os
-import pkgutil
 import platform
 import shutil
 import statistics
@@ -376,39 +373,18 @@ def bench_memory() -> dict:
 # --------------------------------------------------------------------------------------
 
 
-def _drawing_classes():
-    import cnnlib.viz
-    from cnnlib.viz.core.base import Drawing
-
-    found, errors = {}, {}
-    for mod in pkgutil.iter_modules(cnnlib.viz.__path__, "cnnlib.viz."):
-        try:
-            module = importlib.import_module(mod.name)
-        except Exception as err:  # report, do not hide
-            errors[mod.name] = f"import failed: {type(err).__name__}: {err}"
-            continue
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(cls, Drawing) and cls is not Drawing
-                    and cls.__module__ == module.__name__
-                    and not inspect.isabstract(cls)):
-                found[f"{cls.__module__}.{cls.__name__}"] = cls
-    return found, errors
-
-
 def bench_viz(max_frames: int) -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    classes, errors = _drawing_classes()
+    from cnnlib.viz import all_drawings
+
     rows = []
-    for name, cls in sorted(classes.items()):
-        try:
-            drawing = cls.example()  # Drawing.example: the class's example data
-        except Exception as err:
-            rows.append({"drawing": name, "skipped": f"{type(err).__name__}: {err}"})
-            continue
+    for cls in all_drawings():
+        name = f"{cls.__module__}.{cls.__name__}"
+        drawing = cls.example()
         frames = drawing.frames()
         if len(frames) > max_frames:  # spread over the whole range
             idx = np.linspace(0, len(frames) - 1, max_frames).round().astype(int)
@@ -429,7 +405,7 @@ def bench_viz(max_frames: int) -> dict:
             "cpu_median_ms": 1e3 * statistics.median(cpu),
         })
         plt.close(drawing.fig)
-    return {"rows": rows, "import_errors": errors, "note": (
+    return {"rows": rows, "note": (
         "one slider step = drawing.update(**frame) + fig.canvas.draw() (Agg), "
         "wall time; cpu_median_ms is the CPU time of the same steps")}
 
@@ -552,8 +528,6 @@ def report(results: dict) -> str:
                 lines.append(f"{row['drawing']:48s} {row['frames']:6d} "
                              f"{row['median_ms']:10.1f} {row['max_ms']:8.1f} "
                              f"{row.get('cpu_median_ms', float('nan')):7.1f}")
-        for mod, err in viz.get("import_errors", {}).items():
-            lines.append(f"{mod}: {err}")
     nb = results.get("notebook")
     if nb:
         lines.append("")

@@ -372,19 +372,22 @@ class SGD:
             p += v
 
 
-def digits_cnn(seed: int = 0) -> Sequential:
+def digits_cnn(seed: int = 0, padding: int = 1) -> Sequential:
     """The network of chapter 6 for 8x8 digits, input (N, 1, 8, 8), output the
     scores (N, 10): a 3x3 convolution with 16 filters and padding 1, ReLU, 2x2
     max pooling, flatten, and a dense layer 16·4·4 = 256 -> 10.
 
     Its 2730 parameters are the kernels and biases 16·9 + 16 = 160 and the dense
     layer's 256·10 + 10 = 2570. ``seed`` seeds the convolution and ``seed + 1``
-    the dense layer. The chapter trains this model and its exercises are graded
-    against it, so the two cannot differ.
+    the dense layer. ``padding=0`` gives the network without the padding (6x6
+    maps, pooled to 3x3, dense 144 -> 10), the mistake one exercise names. The
+    chapter trains this model and its exercises are graded against it, so the
+    two cannot differ.
     """
+    side = (8 + 2 * padding - 2) // 2  # after the 3x3 convolution and 2x2 pooling
     return Sequential(
-        Conv2D(1, 16, 3, padding=1, seed=seed), ReLU(), MaxPool2D(2),
-        Flatten(), Dense(16 * 4 * 4, 10, seed=seed + 1),
+        Conv2D(1, 16, 3, padding=padding, seed=seed), ReLU(), MaxPool2D(2),
+        Flatten(), Dense(16 * side * side, 10, seed=seed + 1),
     )
 
 

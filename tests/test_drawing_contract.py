@@ -1,10 +1,11 @@
 """The contract every interactive figure keeps, tested once for all of them.
 
 Every subclass of :class:`cnnlib.viz.Drawing` in ``cnnlib.viz`` is found by
-walking the package (a new figure is covered without being listed here) and
-built by its ``example()``. The drivers (live sliders, the static player) read
-nothing else than what is checked here: ``params``, ``frames()``, ``alt`` and
-an ``update`` that changes the picture in place.
+:func:`cnnlib.viz.all_drawings` (checked here against a walk of the package, so
+a new figure is covered without being listed) and built by its ``example()``.
+The drivers (live sliders, the static player) read nothing else than what is
+checked here: ``params``, ``frames()``, ``alt`` and an ``update`` that changes
+the picture in place.
 """
 
 import base64
@@ -20,13 +21,15 @@ import pytest
 
 import cnnlib.viz
 from cnnlib.animate import animation
-from cnnlib.viz import Drawing, png
+from cnnlib.viz import Drawing, all_drawings, png
 
 #: The shortest alt text that can say what a figure shows (a sentence or two).
 MIN_ALT = 60
 
 
-def _drawing_classes() -> list[type[Drawing]]:
+def _defined_in_viz() -> set[type[Drawing]]:
+    """Every Drawing subclass a module of cnnlib.viz defines, found by importing
+    each module (independently of :func:`cnnlib.viz.all_drawings`)."""
     for mod in pkgutil.walk_packages(cnnlib.viz.__path__, "cnnlib.viz."):
         importlib.import_module(mod.name)
     found, todo = set(), [Drawing]
@@ -35,23 +38,25 @@ def _drawing_classes() -> list[type[Drawing]]:
             todo.append(sub)
             if sub.__module__.startswith("cnnlib.viz."):
                 found.add(sub)
-    return sorted(found, key=lambda c: c.__name__)
+    return found
 
 
-CLASSES = _drawing_classes()
+CLASSES = all_drawings()
 
 
-def test_every_drawing_the_package_exports_is_covered():
+def test_all_drawings_finds_every_drawing_of_the_package():
     exported = {obj for name in cnnlib.viz.__all__
                 if isinstance(obj := getattr(cnnlib.viz, name), type)
                 and issubclass(obj, Drawing) and obj is not Drawing}
     assert len(exported) >= 7
-    assert exported <= set(CLASSES)
+    assert exported <= set(CLASSES) == _defined_in_viz()
 
 
 @pytest.fixture(params=CLASSES, ids=lambda c: c.__name__)
 def drawing(request):
-    return request.param.example(dpi=40)
+    drawing = request.param.example()
+    drawing.fig.set_dpi(40)  # small pixels: the contract does not need detail
+    return drawing
 
 
 def test_frames_are_distinct_valid_parameter_sets(drawing):

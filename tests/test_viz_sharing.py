@@ -10,14 +10,14 @@ from cnnlib.viz.sharing import WeightSharingDrawing, sharing_networks_figure
 
 
 def test_sharing_drawing_frames_cover_every_stage_and_every_shared_output():
-    d = WeightSharingDrawing.example(dpi=40)
+    d = WeightSharingDrawing.example()
     frames = d.frames()
     assert {f["stage"] for f in frames} == set(STAGES)
     assert [f["out"] for f in frames if f["stage"] == "shared"] == list(range(9))
 
 
 def test_sharing_drawing_outputs_are_m_times_a():
-    d = WeightSharingDrawing.example(dpi=40)
+    d = WeightSharingDrawing.example()
     for s in STAGES:
         np.testing.assert_allclose(d.outs[s], d.mats[s] @ d.a.ravel())
     np.testing.assert_allclose(d.outs["shared"].reshape(3, 3),

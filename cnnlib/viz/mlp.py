@@ -78,10 +78,9 @@ class MLPDeltaDrawing(Drawing):
     BOX_W, BOX_H = 0.8, 0.54  # neuron boxes, in inches
 
     @classmethod
-    def example(cls, **kwargs) -> MLPDeltaDrawing:
-        """The drawing of chapter 1's hand-counted network
-        (:func:`cnnlib.tiny_example`)."""
-        return cls(*tiny_example(), **kwargs)
+    def example(cls) -> MLPDeltaDrawing:
+        """Chapter 1's network and training pair (:func:`cnnlib.tiny_example`)."""
+        return cls(*tiny_example())
 
     def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
         self.net = net

@@ -28,6 +28,12 @@ from cnnlib.viz.core.text import PathText, TextGrid, num
 
 __all__ = ["SlidingWindowDrawing", "modes_figure"]
 
+#: Chapter 3's running example: a 5 x 5 input and a 3 x 3 kernel.
+EXAMPLE_INPUT = np.array([[1.0, 0.0, 2.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0, 2.0],
+                          [2.0, 1.0, 0.0, 1.0, 1.0], [0.0, 2.0, 1.0, 3.0, 0.0],
+                          [1.0, 0.0, 0.0, 2.0, 1.0]])
+EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
+
 
 
 class SlidingWindowDrawing(Drawing):
@@ -49,11 +55,9 @@ class SlidingWindowDrawing(Drawing):
     """
 
     @classmethod
-    def example(cls, **kwargs) -> SlidingWindowDrawing:
-        """A 4x4 input with small integers and a 2x2 kernel with a negative and
-        a fractional entry (so signs and rounding show)."""
-        a = np.arange(16.0).reshape(4, 4) % 5
-        return cls(a, np.array([[1.0, -1.0], [2.0, 0.5]]), **kwargs)
+    def example(cls) -> SlidingWindowDrawing:
+        """A 5 x 5 input and a 3 x 3 kernel, as in chapter 3."""
+        return cls(EXAMPLE_INPUT, EXAMPLE_KERNEL)
 
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
                  dpi=80):
