@@ -73,7 +73,9 @@ ALLOWED = [
     r"\bPython \d+\.\d+",                           # a version
     r"\b(?:19[5-9]\d|20[0-2]\d)[a-z]?\b",           # a year
     r"^[ \t]*\d+\.[ \t]",                            # an ordered list's item
-    r"\bstride 1\b",                               # the plain layer: no stride
+    r"\b(?:stride|dilation) 1\b|\bpadding 0\b",     # the plain layer's settings
+    r"[\w.-]+/[\w.-]+#\d+|\b[\w.-]+#\d+",             # a cited issue: owner/repo#N
+    r"\b\w+\[\d+\]",                                # an index in code: dilation[0]
     r"\b\d-D\b",                                   # a number of dimensions
 ]
 
