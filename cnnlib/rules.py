@@ -27,18 +27,18 @@ Chapter 7, the general layer, one rule at a time
   outer ``p`` rows and columns;
 - channels: sum over the filters ``f`` the full convolutions with ``w[f, c]``.
 
-For a forward pass (eq. ch7-forward)
+For a forward pass (eq. ch7-forward)::
 
     z[n, f, x, y] = sum_c sum_i sum_j a_p[n, c, s1 x + d1 i, s2 y + d2 j] w[f, c, i, j]
 
-the input gradient is (eq. ch7-general)
+the input gradient is (eq. ch7-general)::
 
     dC/da_p[n, c] = sum_f  D[n, f]  (full convolution)  w_d[f, c],
 
 with D the zero-inserted delta map and w_d the dilated kernel, padded with
 ``rho = (H + 2p - d (K - 1) - 1) mod s`` zero rows at the bottom (the rows past
 the last window; :func:`unread` lists every row no window reads), and the
-weight gradient is
+weight gradient is::
 
     dC/dw[f, c, i, j] = sum_n (a_p[n, c]  (valid correlation)  D[n, f])[d1 i, d2 j].
 

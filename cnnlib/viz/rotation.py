@@ -23,7 +23,7 @@ from cnnlib.rules import delta_sources, full_correlate_rot180
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.grid import GridArtist
 from cnnlib.viz.core.style import ROLE, new_figure
-from cnnlib.viz.core.text import PathText
+from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["KernelRotation"]
 
@@ -34,12 +34,6 @@ EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 #: Space between neighbouring copies of the kernel, in cells.
 _GAP = 1.0
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _num(v: float, paren: bool = True) -> str:
-    # TODO(issue 9): the one formatter of viz.core.text, once it lands
-    s = f"{v:g}".replace("-", "\u2212")
-    return f"({s})" if paren and v < 0 else s
 
 
 def _w(i: int, j: int) -> str:
@@ -93,7 +87,7 @@ class KernelRotation(Drawing):
         for x in range(oh):
             for y in range(ow):
                 self.copies[x, y] = GridArtist(
-                    ax_c, self.w, cmap=None, fmt="{:g}", fontsize=10,
+                    ax_c, self.w, cmap=None, fmt="g", fontsize=10,
                     origin=(y * step_x, x * step_y))
                 cover = Rectangle((y * step_x - 0.5, x * step_y - 0.5), kw, kh,
                                   facecolor="#F2F2F2", edgecolor="#888888",
@@ -114,7 +108,7 @@ class KernelRotation(Drawing):
 
         # the delta map, each delta with the weight it sends to (p, q)
         self.dgrid = GridArtist(ax_d, self.delta, cmap=None, fmt="", fontsize=10)
-        self.dvals = [[PathText(ax_d, y, x - 0.2, _num(self.delta[x, y], paren=False),
+        self.dvals = [[PathText(ax_d, y, x - 0.2, num(self.delta[x, y]),
                                 size=11, weight="bold")
                        for y in range(ow)] for x in range(oh)]
         self.dlabels = [[PathText(ax_d, y, x + 0.25, "", size=10,
@@ -130,7 +124,7 @@ class KernelRotation(Drawing):
         self.rgrid = GridArtist(ax_r, self.rot, cmap=None, fmt="", fontsize=10)
         for (r, c), v in np.ndenumerate(self.rot):
             i, j = kh - 1 - r, kw - 1 - c
-            PathText(ax_r, c, r - 0.2, f"{v:g}", size=11, weight="bold")
+            PathText(ax_r, c, r - 0.2, num(v), size=11, weight="bold")
             PathText(ax_r, c, r + 0.25, _w(i, j), size=10, color=ROLE["secondary"])
         PathText(ax_r, (kw - 1) / 2, -0.95, "rot180(w)", size=10.5, va="bottom")
         ax_r.set_xlim(-0.6, max(kw, ow) - 0.4)
@@ -169,7 +163,7 @@ class KernelRotation(Drawing):
         for i, j in src.values():
             used[kh - 1 - i, kw - 1 - j] = True
         self.rgrid.set_highlight(used)
-        terms = [f"{_num(self.delta[x, y])}·{_num(self.w[i, j])}"
+        terms = [f"{num(self.delta[x, y], paren=True)}·{num(self.w[i, j], paren=True)}"
                  for (x, y), (i, j) in sorted(src.items())]
         n = len(src)
         self.lines[0].set_text(
@@ -177,7 +171,7 @@ class KernelRotation(Drawing):
             f"copy (x, y) lays w[{p}−x, {q}−y] on it.")
         self.lines[1].set_text(
             f"dC/da[{p}, {q}] = " + " + ".join(terms)
-            + f" = {_num(self.result[p, q], paren=False)}  (then ⊙ σ′)")
+            + f" = {num(self.result[p, q])}  (then ⊙ σ′)")
         self.lines[2].set_text(
             "x up means p−x down: read in the deltas' order, the weights run "
             "backwards, as rot180(w).")
@@ -194,4 +188,4 @@ class KernelRotation(Drawing):
                 f"{'copy' if len(src) == 1 else 'copies'}: "
                 f"{pairs}. Read in the order of the deltas the weight indices run "
                 f"backwards, as in rot180(w), shown beside with the same weights "
-                f"marked. The sum is {self.result[p, q]:g}.")
+                f"marked. The sum is {num(self.result[p, q])}.")
