@@ -119,7 +119,7 @@ def test_explorer_rules_reject_bad_input_naming_the_argument(call, error, fragme
 pytest.importorskip("matplotlib")
 
 from cnnlib.animate import animation  # noqa: E402
-from cnnlib.viz.core.text import PathText, TextGrid  # noqa: E402
+from cnnlib.viz.core.text import PathText, TextGrid, num  # noqa: E402
 from cnnlib.viz.explorer import (  # noqa: E402
     EXAMPLE_DELTAS,
     EXAMPLE_INPUT,
@@ -186,11 +186,12 @@ def test_every_frame_shows_the_numbers_of_conv2d_forward_and_conv2d_backward():
             assert shown["value"] == dx[cell] and np.isclose(products, dx[cell])
             assert np.array_equal(shown["grid_a"], dx)
             # the numbers drawn on G are exactly the deltas
-            drawn = sorted(float(t) for t in shown["texts"][-100:] if t)
+            drawn = sorted(float(t.replace("\u2212", "-"))
+                           for t in shown["texts"][-100:] if t)
             assert sorted(shown["grid_b"][shown["grid_b"] != 0]) == sorted(
                 delta.ravel())
             assert len(drawn) >= delta.size
-        assert text.endswith(f"= {shown['value']:g}") or (
+        assert text.endswith(f"= {num(shown['value'])}") or (
             shown["value"] == 0 and "no window reads" in text)
         assert f"{shown['value']:g}" in d.alt
 
