@@ -79,7 +79,7 @@ def test_chapter_runs_live_offline_with_keyboard_sliders_and_checkers(
         assert "Traceback" not in answer and "Right." not in answer, answer
         assert "Not yet." in answer, answer
 
-        assert not probe.external, f"the live book requested other hosts: {probe.external}"
+        assert not probe.external, f"requests to other hosts: {probe.external}"
     except Exception:
         shot = tmp_path / "failure-live.png"
         page.screenshot(path=str(shot))
