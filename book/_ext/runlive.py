@@ -400,8 +400,9 @@ def strip_remote(out: Path) -> list[Path]:
 BUTTON = """<div class="runlive" data-runlive="ready">
 <a class="runlive-button" href="{href}">Run this chapter live</a>
 <p class="runlive-note">Opens this chapter as a notebook that runs in your browser
-(Python compiled to WebAssembly): the first start loads about {mb} MB{timing},
-then the browser keeps them. Nothing leaves the computer serving the book.
+(Python compiled to WebAssembly): the first start downloads about {mb} MB of
+Python and its packages, which the browser then keeps{timing}. Nothing is fetched
+from anywhere but the computer serving the book.
 It needs the book served over HTTP (<code>make serve</code>); a copy opened
 from disk shows the static page only.</p>
 </div>"""
@@ -436,8 +437,8 @@ def measured_timing(repo: Path) -> str:
         cold = live["cold"]["first_figure_s"]
     except (OSError, KeyError, ValueError):
         return ""
-    return (f", and the first figure appears after about {round(cold)} s "
-            f"(measured on a 2-core machine)")
+    return (f"; the first figure appeared after about {round(cold)} s when "
+            f"measured on a 2-core machine")
 
 
 def on_builder_inited(app) -> None:
