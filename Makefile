@@ -1,7 +1,13 @@
 # Every entry point of the project. Each target creates .venv and installs what
 # it needs, so `make book` and `make test` work on a new machine.
-PYTHON ?= python3.11
-VENV   := .venv
+# The newest Python from 3.11 to 3.13 that runs here (a command that exists but
+# fails, such as an inactive pyenv shim, is passed over); `make PYTHON=...` picks one.
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+  >/dev/null 2>&1 && { echo $$p; break; }; done)
+endif
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -14,11 +20,12 @@ export MPLBACKEND := Agg
 PY312   ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
              $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null \
              && echo $$p && break; done)
-VENV312 := .venv312
+VENV312 := .venv-py312
 STAMP312 := $(VENV312)/.installed
 # cnnlib's unit tests (not the build, the site or the repository checks)
 UNIT_TESTS := $(filter-out tests/test_build.py tests/test_repo_hygiene.py \
-                tests/test_site_extensions.py,$(wildcard tests/test_*.py))
+                tests/test_site_extensions.py tests/test_make_lab.py,\
+                $(wildcard tests/test_*.py))
 
 help:
 	@echo "make book   build the rendered book into _build/html (executes every notebook)"
@@ -27,17 +34,19 @@ help:
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000 (needed for 'Run live')"
 	@echo "make live   fetch and verify the in-browser Python (Pyodide) for 'Run live'"
 	@echo "make py312  cnnlib's tests and chapter 4 on the in-browser versions (Python 3.12)"
+	@echo "make bench  speed, memory and live-widget latency (installs PyTorch as the reference)"
 	@echo "make bench-live  start-up of a live chapter in Chromium (bytes, seconds)"
-	@echo "make bench  speed and memory benchmarks (installs PyTorch as the reference)"
-	@echo "make lint   ruff over cnnlib, tests and benchmarks"
+	@echo "make lint   ruff over cnnlib, tests, benchmarks and the book (notebooks, extensions)"
 	@echo "make clean  remove build output and caches (keeps .venv)"
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { \
-	  echo "error: $(PYTHON) not found; run 'make PYTHON=python3 ...' with Python 3.11"; \
+	@test -n "$(PYTHON)" || { \
+	  echo "error: no Python 3.11 to 3.13 found; run 'make PYTHON=/path/to/python3.1x ...'"; \
 	  exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+	  || { echo "error: $(PYTHON) is not a working Python 3.11 to 3.13"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -75,10 +84,17 @@ py312: $(STAMP312)
 	  book/04-backprop-deltas.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check cnnlib tests benchmarks
+	$(BIN)/ruff check cnnlib tests benchmarks book
 
+# JupyterLab refuses to run as root unless told; in a container root is the usual
+# user, and the server listens on 127.0.0.1 only, behind a token, either way.
+LAB_PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=$(CURDIR)
+	@test -z "$(ROOT_FLAG)" || echo "make lab: running as root (in a container?):\
+	 passing --allow-root; the server still listens on 127.0.0.1 only, behind a token"
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --no-browser --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG)
 
 serve:
 	@test -f _build/html/index.html || { echo "no build yet: run 'make book'"; exit 1; }
@@ -91,6 +107,7 @@ torch: $(STAMP)
 
 bench: torch
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/live_latency.py
 
 # Needs a built book (make book); writes the "live" entry of benchmarks/results.json.
 bench-live: $(STAMP)

@@ -1,9 +1,19 @@
 """cnnlib: the numerics, drawings and widgets of the book on backpropagation in CNNs.
 
-``import cnnlib`` loads the numerical modules only (they need NumPy alone):
-no matplotlib, no SciPy, no Jupyter, no side effects. Drawings live in
-``cnnlib.viz``, widgets in ``cnnlib.widgets``, animations in ``cnnlib.animate``;
-import those explicitly.
+The folder list is the architecture, and the arrows run one way:
+
+- numerics, NumPy only (this level): ``conv``, ``pool``, ``activations``,
+  ``losses``, ``gradcheck``, ``validation``, ``mlp``, ``nn``, ``data``;
+- ``rules``: the book's index counting and backward rules, one function a
+  statement, on the numerics;
+- ``exercises``: one checker module a chapter, on the numerics and rules;
+- ``viz``: the drawings (``viz.core`` the machinery, one module a figure
+  family), on the numerics and rules;
+- the drivers ``widgets`` (live sliders) and ``animate`` (the static player),
+  on ``viz``; only a notebook imports a driver.
+
+``import cnnlib`` loads the numerics only: no matplotlib, no SciPy, no
+Jupyter, no side effects. Import the rest explicitly.
 
 Every name of the numerical contract is importable from here, e.g.
 ``from cnnlib import conv2d_forward``.
@@ -40,6 +50,7 @@ from cnnlib.losses import (
     softmax,
     softmax_cross_entropy,
 )
+from cnnlib.mlp import MLP, Backprop, Forward, tiny_example
 from cnnlib.pool import (
     PoolCache,
     avg_pool2d_backward,
@@ -50,6 +61,9 @@ from cnnlib.pool import (
 
 __all__ = [
     "ACTIVATIONS",
+    "MLP",
+    "Backprop",
+    "Forward",
     "Conv2dCache",
     "PoolCache",
     "__version__",
@@ -79,10 +93,5 @@ __all__ = [
     "softmax_cross_entropy",
     "tanh",
     "tanh_prime",
+    "tiny_example",
 ]
-
-# Other modules append their exports below: one `from cnnlib.X import ...` line and
-# one `__all__ += [...]` line each (keep imports numpy-only).
-from cnnlib.mlp import MLP, Backprop, Forward, tiny_example  # noqa: E402  (ch. 1)
-
-__all__ += ["MLP", "Backprop", "Forward", "tiny_example"]

@@ -15,7 +15,7 @@ import re
 
 from matplotlib.animation import FuncAnimation
 
-from cnnlib.viz.base import Drawing
+from cnnlib.viz.core.base import Drawing
 
 # Icons for the player's buttons, replacing the Font Awesome icons that
 # matplotlib loads from a CDN (the book loads nothing from third parties).

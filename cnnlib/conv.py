@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cnnlib._validate import (
+from cnnlib.validation import (
     as_float_array,
     as_pair,
     check_mode,

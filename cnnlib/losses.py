@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._validate import as_float_array, check_ndim
+from cnnlib.validation import as_float_array, check_ndim
 
 __all__ = [
     "quadratic_cost",

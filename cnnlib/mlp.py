@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnlib._validate import as_float_array, check_ndim, check_shape
 from cnnlib.activations import sigmoid, sigmoid_prime
+from cnnlib.validation import as_float_array, check_ndim, check_shape
 
 __all__ = ["MLP", "Backprop", "Forward", "tiny_example"]
 

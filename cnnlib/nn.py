@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._validate import as_float_array, check_ndim
 from cnnlib.activations import (
     relu,
     relu_prime,
@@ -27,6 +26,7 @@ from cnnlib.activations import (
 from cnnlib.conv import conv2d_backward, conv2d_forward
 from cnnlib.losses import softmax_cross_entropy
 from cnnlib.pool import max_pool2d_backward, max_pool2d_forward
+from cnnlib.validation import as_float_array, check_ndim
 
 __all__ = [
     "SGD",

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cnnlib._validate import as_float_array, as_pair, check_ndim, check_shape
+from cnnlib.validation import as_float_array, as_pair, check_ndim, check_shape
 
 __all__ = [
     "PoolCache",

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from cnnlib import correlate2d
-from cnnlib import exercises_ch01 as ex1
-from cnnlib import exercises_ch02 as ex2
-from cnnlib import exercises_ch03 as ex3
+from cnnlib.exercises import ch01 as ex1
+from cnnlib.exercises import ch02 as ex2
+from cnnlib.exercises import ch03 as ex3
 
 
 def _says(capsys, word):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from cnnlib import convolve2d, correlate2d, rot180
-from cnnlib import exercises_ch04 as ex4
+from cnnlib.exercises import ch04 as ex4
 
 
 def _strided_delta(delta, w, in_shape):
@@ -81,7 +81,7 @@ def test_ch04_exports_exist(name):
 
 
 # ---------------------------------------------------------------- chapter 5
-from cnnlib import exercises_ch05 as ex5  # noqa: E402
+from cnnlib.exercises import ch05 as ex5  # noqa: E402
 
 
 def test_ch05_weight_gradient_by_hand():
@@ -139,7 +139,7 @@ def test_ch05_batch_weight_gradient():
 
 # ---------------------------------------------------------------- chapter 6
 from cnnlib import avg_pool2d_backward, avg_pool2d_forward  # noqa: E402
-from cnnlib import exercises_ch06 as ex6  # noqa: E402
+from cnnlib.exercises import ch06 as ex6  # noqa: E402
 from cnnlib.nn import Layer  # noqa: E402
 
 

@@ -1,8 +1,8 @@
-"""The helpers every exercise checker shares (cnnlib.exercises_common)."""
+"""The helpers every exercise checker shares (cnnlib.exercises.common)."""
 
 import numpy as np
 
-from cnnlib.exercises_common import WIDTH, as_array, is_int, is_number, report
+from cnnlib.exercises.common import WIDTH, as_array, is_int, is_number, report
 
 
 def test_report_prints_a_wrapped_verdict_and_returns_it(capsys):

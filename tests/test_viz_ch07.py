@@ -10,11 +10,11 @@ pytest.importorskip("matplotlib")
 
 from cnnlib import conv2d_backward, conv2d_forward  # noqa: E402
 from cnnlib.animate import animation  # noqa: E402
+from cnnlib.rules import scatter_partial_sums  # noqa: E402
 from cnnlib.viz.beyond import (  # noqa: E402
     StrideBackward,
     dilation_figure,
     pooling_figure,
-    scatter_partial_sums,
 )
 
 

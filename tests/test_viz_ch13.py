@@ -14,28 +14,27 @@ from cnnlib import (  # noqa: E402
     tiny_example,
 )
 from cnnlib.animate import animation  # noqa: E402
-from cnnlib.viz.figures import png  # noqa: E402
+from cnnlib.rules import (  # noqa: E402  # noqa: E402
+    STAGES,
+    delta_terms,  # noqa: E402
+    kernel_index_matrix,
+    mode_padding,
+    stage_matrix,
+    window_origin,
+)
+from cnnlib.viz import png  # noqa: E402
+from cnnlib.viz.core.style import new_figure  # noqa: E402
+from cnnlib.viz.core.text import PathText, TextGrid, text_path  # noqa: E402
 from cnnlib.viz.mlp import (  # noqa: E402
     MLPDeltaDrawing,
     delta_equation,
-    delta_terms,
     network_figure,
 )
-from cnnlib.viz.pathtext import PathText, TextGrid, text_path  # noqa: E402
 from cnnlib.viz.sharing import (  # noqa: E402
-    STAGES,
     WeightSharingDrawing,
-    kernel_index_matrix,
     sharing_networks_figure,
-    stage_matrix,
 )
-from cnnlib.viz.sliding import (  # noqa: E402
-    SlidingWindowDrawing,
-    mode_padding,
-    modes_figure,
-    window_origin,
-)
-from cnnlib.viz.style import new_figure  # noqa: E402
+from cnnlib.viz.sliding import SlidingWindowDrawing, modes_figure  # noqa: E402
 
 
 def _drawings():

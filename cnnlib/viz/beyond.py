@@ -15,70 +15,20 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import scatter_partial_sums
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid
 
-__all__ = [
-    "StrideBackward",
-    "dilation_figure",
-    "pooling_figure",
-    "scatter_partial_sums",
-]
+__all__ = ["StrideBackward", "dilation_figure", "pooling_figure"]
 
 #: The running example of the drawing: kernel of chapter 3, small-integer deltas.
 EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0], [1.0, 1.0, -2.0]])
 #: Face colour of cells that hold structural zeros (inserted, holes, never read).
 ZERO_GREY = "#E4E4E4"
-
-
-def scatter_partial_sums(delta, w, in_shape, stride, upto):
-    """dC/da of a strided valid layer from the first ``upto`` deltas only.
-
-    The deltas are taken in reading order, delta[0, 0], delta[0, 1], ...; each
-    one adds ``delta[x, y] * w[i, j]`` to position ``(s x + i, s y + j)`` for
-    i = 0..KH-1, j = 0..KW-1. With ``upto = OH * OW`` the result is the whole
-    input gradient, ``conv2d_backward``'s ``dx``.
-
-    Parameters
-    ----------
-    delta : array_like, shape (OH, OW)
-    w : array_like, shape (KH, KW)
-    in_shape : (H, W)
-        With OH = (H - KH) // s + 1 and OW = (W - KW) // s + 1.
-    stride : int
-    upto : int
-        0..OH*OW.
-
-    Returns
-    -------
-    sums : numpy.ndarray, shape (H, W)
-    touched : numpy.ndarray of bool, shape (H, W)
-        Positions some of the first ``upto`` windows read.
-    """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    oh, ow = delta.shape
-    kh, kw = w.shape
-    h, wd = in_shape
-    s = int(stride)
-    if (h - kh) // s + 1 != oh or (wd - kw) // s + 1 != ow:
-        raise ValueError(
-            f"delta: expected shape {((h - kh) // s + 1, (wd - kw) // s + 1)} for "
-            f"in_shape {tuple(in_shape)}, kernel {w.shape}, stride {s}; got "
-            f"{delta.shape}")
-    if not 0 <= upto <= oh * ow:
-        raise ValueError(f"upto: expected 0..{oh * ow}, got {upto}")
-    sums = np.zeros((h, wd))
-    touched = np.zeros((h, wd), dtype=bool)
-    for k in range(upto):
-        x, y = divmod(k, ow)
-        sums[s * x:s * x + kh, s * y:s * y + kw] += delta[x, y] * w
-        touched[s * x:s * x + kh, s * y:s * y + kw] = True
-    return sums, touched
 
 
 def _grey_cells(ax, mask, origin, hatch=None):
@@ -118,22 +68,26 @@ class StrideBackward(Drawing):
             self.never_read[h - rho[0]:, :] = True
         if rho[1]:
             self.never_read[:, wd - rho[1]:] = True
+        spread_text = (
+            f"The {oh}x{ow} delta map is spread out with {s - 1} "
+            f"zero{'s' if s > 2 else ''} between neighbours, so delta[x, y] sits at "
+            f"({s}x, {s}y). " if s > 1 else "")
         self.alt = (
             f"Backward pass of a stride-{s} layer with a {kh}x{kw} kernel on a "
             f"{h}x{wd} input. For the chosen output (x, y), the left grid shows the "
-            f"forward window, rows {s}x to {s}x+{kh - 1}. The {oh}x{ow} delta map is "
-            f"spread out with {s - 1} zero{'s' if s > 2 else ''} between neighbours, "
-            f"so delta[x, y] sits at "
-            f"({s}x, {s}y). On the right, each delta adds itself times the kernel "
+            f"forward window, rows {s}x to {s}x+{kh - 1}. " + spread_text
+            + "On the right, each delta adds itself times the kernel "
             "onto the window it came from; the sums fill in as the output position "
-            "advances, and the rows and columns that no window read stay zero."
+            "advances" + (", and the rows and columns that no window read stay zero."
+                          if self.never_read.any() else ".")
         )
         dh, dw_ = s * (oh - 1) + 1, s * (ow - 1) + 1
         x_mid = wd + 1.2
         x_res = x_mid + max(dw_, ow) + 2.0
-        width = x_res + wd
+        width = max(x_res + wd, 22.0)  # room for the two lines of text below
         y_d = oh + 1.8
-        height = max(h, y_d + dh) + 2.6
+        # stride 1 inserts no zeros: the spread-out map D would repeat the deltas
+        height = max(h, y_d + dh if s > 1 else oh) + 2.6
         self.fig = new_figure(0.35 * (width + 1), 0.35 * (height + 1.6), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
@@ -151,14 +105,15 @@ class StrideBackward(Drawing):
                         color="#555555")
         GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
                    origin=self._origins["delta"], title="δˡ⁺¹")
-        spread = np.zeros((dh, dw_))
-        spread[::s, ::s] = self.delta
-        inserted = np.ones((dh, dw_), dtype=bool)
-        inserted[::s, ::s] = False
-        GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10,
-                   origin=self._origins["D"],
-                   title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
-        _grey_cells(ax, inserted, self._origins["D"])
+        if s > 1:
+            spread = np.zeros((dh, dw_))
+            spread[::s, ::s] = self.delta
+            inserted = np.ones((dh, dw_), dtype=bool)
+            inserted[::s, ::s] = False
+            GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10,
+                       origin=self._origins["D"],
+                       title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
+            _grey_cells(ax, inserted, self._origins["D"])
         self.res_grid = GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="",
                                    origin=self._origins["res"], fontsize=10,
                                    title="∂C/∂aˡ: each δ adds δ·w")
@@ -203,7 +158,7 @@ class StrideBackward(Drawing):
         self.wnames.set_offsets([(s * y + j, s * x + i + 0.3)
                                  for i in range(kh) for j in range(kw)])
         self.cell_delta.show([(x, y)], origin=self._origins["delta"])
-        self.cell_d.show([(s * x, s * y)], origin=self._origins["D"])
+        self.cell_d.show([(s * x, s * y)] if s > 1 else [], origin=self._origins["D"])
         sums, touched = scatter_partial_sums(self.delta, self.w, self.in_shape, s,
                                              x * ow + y + 1)
         self.sums.set_texts([f"{v:g}" if t or nr else ""
@@ -211,8 +166,9 @@ class StrideBackward(Drawing):
                                                  self.never_read.ravel(), strict=True)])
         v = self.delta[x, y]
         vs = f"({v:g})" if v < 0 else f"{v:g}"
+        where = f" sits at D[{s * x}, {s * y}] and" if s > 1 else ""
         self.line.set_text(
-            f"δˡ⁺¹[{x}, {y}] = {v:g} sits at D[{s * x}, {s * y}] and adds "
+            f"δˡ⁺¹[{x}, {y}] = {v:g}{where} adds "
             f"{vs}·w[i, j] to ∂C/∂aˡ[{s * x} + i, {s * y} + j], i = 0..{kh - 1}, "
             f"j = 0..{kw - 1},")
         self.line2.set_text("the window it came from; overlapping windows add up "

@@ -18,20 +18,19 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import (
+    backprop_sum,
+    delta_sources,
+    dense_weight_labels,
+    full_correlate_rot180,
+)
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText
 
-__all__ = [
-    "DeltaPropagation",
-    "backprop_sum",
-    "delta_sources",
-    "dense_weight_labels",
-    "full_correlate_rot180",
-    "plot_dense_transpose",
-]
+__all__ = ["DeltaPropagation", "plot_dense_transpose"]
 
 #: The kernel of the chapter's running example: distinct numbers, so a reader
 #: can see where each one lands after the rotation.
@@ -40,66 +39,6 @@ EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
 PAD_GREY = "#E4E4E4"
 #: The deltas of layer l+1 in the running example (small integers).
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
-
-
-def delta_sources(p: int, q: int, kernel_shape, delta_shape):
-    """Who receives what from position (p, q) of layer l.
-
-    In the forward pass z^{l+1}[x, y] = Σ_i Σ_j a^l[x+i, y+j] w[i, j], so the
-    activation a^l[p, q] reaches the output (x, y) = (p − i, q − j) through
-    weight w[i, j], for every (i, j) with 0 <= p − i <= OH − 1 and
-    0 <= q − j <= OW − 1.
-
-    Parameters
-    ----------
-    p, q : int
-        Row and column in layer l, 0 <= p <= OH + KH − 2, 0 <= q <= OW + KW − 2.
-    kernel_shape : (KH, KW)
-    delta_shape : (OH, OW)
-        Shape of the delta map of layer l+1.
-
-    Returns
-    -------
-    list of (x, y, i, j)
-        In the order of the kernel index (i, j), row by row.
-    """
-    kh, kw = kernel_shape
-    oh, ow = delta_shape
-    h, w = oh + kh - 1, ow + kw - 1
-    if not (0 <= p < h and 0 <= q < w):
-        raise ValueError(
-            f"(p, q): expected 0 <= p < {h} and 0 <= q < {w} for a layer of shape "
-            f"({h}, {w}), got ({p}, {q})"
-        )
-    return [(p - i, q - j, i, j) for i in range(kh) for j in range(kw)
-            if 0 <= p - i < oh and 0 <= q - j < ow]
-
-
-def backprop_sum(delta, w, p: int, q: int) -> float:
-    """Σ over :func:`delta_sources` of δ^{l+1}[x, y] · w[i, j]: the delta of
-    layer l at (p, q) before the factor σ′(z^l[p, q])."""
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    return float(sum(delta[x, y] * w[i, j]
-                     for x, y, i, j in delta_sources(p, q, w.shape, delta.shape)))
-
-
-def full_correlate_rot180(delta, w) -> np.ndarray:
-    """Slide rot180(w) over δ padded with KH−1 and KW−1 zeros, as in (ch4-bp-corr).
-
-    ``out[p, q] = Σ_{u=0}^{KH-1} Σ_{v=0}^{KW-1} D[p+u, q+v] · w[KH-1-u, KW-1-v]``
-    where D is the padded delta map; p runs over 0..OH+KH−2, q over 0..OW+KW−2.
-    """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    kh, kw = w.shape
-    padded = np.pad(delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
-    r = w[::-1, ::-1]
-    out = np.zeros((delta.shape[0] + kh - 1, delta.shape[1] + kw - 1))
-    for p in range(out.shape[0]):
-        for q in range(out.shape[1]):
-            out[p, q] = np.sum(padded[p:p + kh, q:q + kw] * r)
-    return out
 
 
 def _num(v: float) -> str:
@@ -220,30 +159,6 @@ class DeltaPropagation(Drawing):
         self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {total:g}")
 
 
-def dense_weight_labels(kernel_shape=(2, 2), in_shape=(3, 3)) -> np.ndarray:
-    """Which weight sits in each entry of the layer's dense matrix M.
-
-    Returns an array of str of shape (OH·OW, H·W): ``"w{i}{j}"`` where
-    ``M[r, s]`` holds w[i, j] (row r = output x·OW + y, column s = input
-    p·W + q), and ``""`` where M is zero. Built from
-    :func:`cnnlib.conv2d_as_dense` with one unit kernel per weight.
-    """
-    from cnnlib.conv import conv2d_as_dense
-
-    kh, kw = kernel_shape
-    h, w = in_shape
-    labels = None
-    for i in range(kh):
-        for j in range(kw):
-            unit = np.zeros((1, 1, kh, kw))
-            unit[0, 0, i, j] = 1.0
-            m = conv2d_as_dense(unit, (1, h, w))
-            if labels is None:
-                labels = np.full(m.shape, "", dtype=object)
-            labels[m == 1.0] = f"w{i}{j}"
-    return labels
-
-
 def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,
                          dpi: int = 90):
     """The dense matrix M of a conv layer beside its transpose Mᵀ.
@@ -252,7 +167,7 @@ def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,
     the same line as a row of Mᵀ, where the weights read in reverse order:
     the rotated kernel. Returns a detached Figure.
     """
-    from cnnlib.viz.style import ROLE
+    from cnnlib.viz.core.style import ROLE
 
     labels = dense_weight_labels(kernel_shape, in_shape)
     n_out, n_in = labels.shape

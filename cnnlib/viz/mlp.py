@@ -14,13 +14,13 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from cnnlib.activations import sigmoid_prime
-from cnnlib.mlp import MLP
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import ROLE, new_figure
+from cnnlib.mlp import MLP, tiny_example
+from cnnlib.rules import delta_terms
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.style import ROLE, new_figure
+from cnnlib.viz.core.text import PathText
 
-__all__ = ["MLPDeltaDrawing", "delta_terms", "delta_equation", "network_figure"]
+__all__ = ["MLPDeltaDrawing", "delta_equation", "network_figure"]
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -31,45 +31,6 @@ def _num(v: float, paren: bool = True) -> str:
     when it stands in a product (``paren``)."""
     s = f"{v:.3g}".replace("-", "\u2212")
     return f"({s})" if v < 0 and paren else s
-
-
-def delta_terms(net: MLP, x, y, l: int, j: int) -> dict:
-    """The numbers behind ``delta^l_j``, as the book writes them.
-
-    Parameters
-    ----------
-    net : MLP
-    x : array_like, shape (n_0,)
-    y : array_like, shape (n_L,)
-    l : int
-        A layer, 1..L.
-    j : int
-        A neuron of layer ``l``, 0..n_l-1.
-
-    Returns
-    -------
-    dict
-        ``rule`` ("BP1" or "BP2"); ``sigma_prime`` = sigma'(z^l_j); ``delta``;
-        for BP2 ``weights`` (w^{l+1}_{kj} for k = 0..n_{l+1}-1), ``next_deltas``
-        (delta^{l+1}_k) and ``products`` (their products); for BP1 ``a`` and
-        ``y`` (a^L_j and y_j, so grad_a C = a - y for the quadratic cost).
-    """
-    bp = net.backprop(x, y)
-    L = net.L
-    if not isinstance(l, (int, np.integer)) or not 1 <= l <= L:
-        raise ValueError(f"l: expected a layer 1..{L}, got {l!r}")
-    if not isinstance(j, (int, np.integer)) or not 0 <= j < net.sizes[l]:
-        raise ValueError(f"j: expected a neuron 0..{net.sizes[l] - 1} of layer {l}, "
-                         f"got {j!r}")
-    sp = float(sigmoid_prime(bp.zs[l][j]))
-    out = {"l": l, "j": j, "sigma_prime": sp, "delta": float(bp.deltas[l][j])}
-    if l == L:
-        out.update(rule="BP1", a=float(bp.activations[L][j]), y=float(np.asarray(y)[j]))
-    else:
-        w = net.weights[l + 1][:, j]
-        d = bp.deltas[l + 1]
-        out.update(rule="BP2", weights=w.copy(), next_deltas=d.copy(), products=w * d)
-    return out
 
 
 def delta_equation(terms: dict) -> list[str]:
@@ -116,6 +77,11 @@ class MLPDeltaDrawing(Drawing):
     """
 
     BOX_W, BOX_H = 0.8, 0.54  # neuron boxes, in inches
+
+    @classmethod
+    def example(cls) -> MLPDeltaDrawing:
+        """Chapter 1's network and training pair (:func:`cnnlib.tiny_example`)."""
+        return cls(*tiny_example())
 
     def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
         self.net = net

@@ -21,23 +21,18 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from cnnlib.conv import conv2d_as_dense
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import DIVERGING_CMAP, OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import STAGES, kernel_index_matrix, stage_matrix, valid_output_shape
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.style import DIVERGING_CMAP, OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid
 
-__all__ = [
-    "STAGES",
-    "KERNEL_COLORS",
-    "KERNEL_STYLES",
-    "kernel_index_matrix",
-    "stage_matrix",
-    "sharing_networks_figure",
-    "WeightSharingDrawing",
-]
+__all__ = ["KERNEL_COLORS", "KERNEL_STYLES", "WeightSharingDrawing",
+           "sharing_networks_figure"]
 
-#: The three stages of the chapter, in order.
-STAGES = ("dense", "local", "shared")
+#: Chapter 2's running example: a 4 x 4 image and a 2 x 2 kernel.
+EXAMPLE_IMAGE = np.array([[1.0, 2.0, 0.0, 1.0], [0.0, 1.0, 3.0, 1.0],
+                          [2.0, 1.0, 0.0, 2.0], [1.0, 0.0, 1.0, 3.0]])
+EXAMPLE_KERNEL = np.array([[1.0, -1.0], [2.0, 0.5]])
 _STAGE_NAMES = {"dense": "dense", "local": "locally connected",
                 "shared": "shared weights (convolution)"}
 #: One colour and one line style per kernel entry (row-major), so that a shared
@@ -49,58 +44,6 @@ KERNEL_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)),
                  (0, (8, 3)), (0, (3, 1, 1, 1)), (0, (2, 2)))
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _out_hw(in_hw, k_hw):
-    (h, w), (kh, kw) = in_hw, k_hw
-    if not (1 <= kh <= h and 1 <= kw <= w):
-        raise ValueError(f"k_hw: kernel {tuple(k_hw)} must fit in the image "
-                         f"in_hw {tuple(in_hw)}")
-    return h - kh + 1, w - kw + 1
-
-
-def kernel_index_matrix(in_hw=(4, 4), k_hw=(2, 2)) -> np.ndarray:
-    """Which kernel entry each weight of the shared layer is.
-
-    Returns an int array of shape (OH*OW, H*W), with OH = H-KH+1, OW = W-KW+1
-    (valid mode, stride 1): entry ``[r, c]`` is ``i * KW + j`` when row
-    ``r = x OW + y`` (output z[x, y]) reads column ``c = (x+i) W + (y+j)``
-    (input a[x+i, y+j]) through kernel entry k[i, j], for i = 0..KH-1,
-    j = 0..KW-1; and -1 where the connection is cut.
-    """
-    (h, w), (kh, kw) = tuple(in_hw), tuple(k_hw)
-    oh, ow = _out_hw((h, w), (kh, kw))
-    idx = -np.ones((oh * ow, h * w), dtype=int)
-    for x in range(oh):
-        for y in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    idx[x * ow + y, (x + i) * w + (y + j)] = i * kw + j
-    return idx
-
-
-def stage_matrix(stage: str, kernel, in_hw=(4, 4), seed: int = 0) -> np.ndarray:
-    """The weight matrix of one stage, shape (OH*OW, H*W).
-
-    ``"dense"``: every entry a weight of its own (standard normal, rounded to
-    one decimal, from ``np.random.default_rng(seed)``); ``"local"``: the same
-    random weights, but only where :func:`kernel_index_matrix` is not -1;
-    ``"shared"``: the kernel itself, ``conv2d_as_dense(kernel[None, None],
-    (1, H, W))``, so ``M @ a.ravel()`` is the valid cross-correlation a ⋆ k.
-    """
-    if stage not in STAGES:
-        raise ValueError(f"stage: expected one of {STAGES}, got {stage!r}")
-    kernel = np.asarray(kernel, dtype=np.float64)
-    if kernel.ndim != 2:
-        raise ValueError(f"kernel: expected 2 dims (KH, KW), got shape {kernel.shape}")
-    in_hw = tuple(in_hw)
-    idx = kernel_index_matrix(in_hw, kernel.shape)
-    if stage == "shared":
-        return conv2d_as_dense(kernel[None, None], (1, *in_hw))
-    rng = np.random.default_rng(seed)
-    dense = np.round(rng.standard_normal(idx.shape), 1)
-    dense[dense == 0] = 0.1  # a dense weight is never zero
-    return dense if stage == "dense" else np.where(idx >= 0, dense, 0.0)
 
 
 def _network_positions(n_rows, n_cols, x, height):
@@ -123,7 +66,7 @@ def sharing_networks_figure(in_hw=(4, 4), k_hw=(2, 2), *, width=7.4, height=4.2,
     """
     idx = kernel_index_matrix(in_hw, k_hw)
     (h, w), (kh, kw) = in_hw, k_hw
-    oh, ow = _out_hw(in_hw, k_hw)
+    oh, ow = valid_output_shape(in_hw, k_hw)
     fig = new_figure(width, height, dpi=dpi)
     lefts, widths = (0.0, 0.37, 0.69), (0.36, 0.31, 0.31)
     axes = [fig.add_axes((lefts[i], 0.1, widths[i], 0.8)) for i in range(3)]
@@ -197,6 +140,11 @@ class WeightSharingDrawing(Drawing):
         Seed of the random dense weights.
     """
 
+    @classmethod
+    def example(cls) -> WeightSharingDrawing:
+        """A 4 x 4 image and a 2 x 2 kernel, as in chapter 2."""
+        return cls(EXAMPLE_IMAGE, EXAMPLE_KERNEL)
+
     def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=80):
         a = np.asarray(a, dtype=np.float64)
         kernel = np.asarray(kernel, dtype=np.float64)
@@ -204,7 +152,7 @@ class WeightSharingDrawing(Drawing):
             raise ValueError(f"a: expected 2 dims (H, W), got shape {a.shape}")
         self.a, self.kernel = a, kernel
         (h, w), (kh, kw) = a.shape, kernel.shape
-        oh, ow = _out_hw(a.shape, kernel.shape)
+        oh, ow = valid_output_shape(a.shape, kernel.shape)
         self.hw, self.khw, self.ohw = (h, w), (kh, kw), (oh, ow)
         self.idx = kernel_index_matrix(a.shape, kernel.shape)
         self.mats = {s: stage_matrix(s, kernel, a.shape, seed) for s in STAGES}

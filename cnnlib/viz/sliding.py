@@ -19,46 +19,19 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.patches import Rectangle
 
 from cnnlib.conv import convolve2d, correlate2d
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import ROLE, new_figure
+from cnnlib.rules import check_op_mode, mode_padding, window_origin
+from cnnlib.validation import MODES
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.style import ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid
 
-__all__ = ["SlidingWindowDrawing", "modes_figure", "mode_padding", "window_origin"]
+__all__ = ["SlidingWindowDrawing", "modes_figure"]
 
-_OPS = ("correlate", "convolve")
-_MODES = ("valid", "same", "full")
-
-
-def _check(op, mode):
-    if op not in _OPS:
-        raise ValueError(f"op: expected one of {_OPS}, got {op!r}")
-    if mode not in _MODES:
-        raise ValueError(f"mode: expected one of {_MODES}, got {mode!r}")
-
-
-def mode_padding(k_len: int, mode: str, op: str = "correlate") -> tuple[int, int]:
-    """Zeros added (before, after) along one axis of length-``k_len`` kernel.
-
-    "valid" adds none and "full" adds ``k_len - 1`` on each side. "same" adds
-    ``k_len - 1`` in all, split as in :mod:`scipy.signal`: ``(k_len - 1) // 2``
-    before for a cross-correlation and ``k_len // 2`` before for a convolution
-    (the two differ for an even kernel).
-    """
-    _check(op, mode)
-    if mode == "valid":
-        return 0, 0
-    if mode == "full":
-        return k_len - 1, k_len - 1
-    before = (k_len - 1) // 2 if op == "correlate" else k_len // 2
-    return before, k_len - 1 - before
-
-
-def window_origin(x: int, y: int, k_shape, mode: str, op: str = "correlate"):
-    """Row and column of the input (may be negative: padding) where the window
-    of output ``(x, y)`` starts: output (x, y) reads input rows
-    ``r0 .. r0 + KH - 1`` and columns ``c0 .. c0 + KW - 1``."""
-    (kh, kw) = k_shape
-    return x - mode_padding(kh, mode, op)[0], y - mode_padding(kw, mode, op)[0]
+#: Chapter 3's running example: a 5 x 5 input and a 3 x 3 kernel.
+EXAMPLE_INPUT = np.array([[1.0, 0.0, 2.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0, 2.0],
+                          [2.0, 1.0, 0.0, 1.0, 1.0], [0.0, 2.0, 1.0, 3.0, 0.0],
+                          [1.0, 0.0, 0.0, 2.0, 1.0]])
+EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 
 
 def _num(v, paren=True):
@@ -84,9 +57,14 @@ class SlidingWindowDrawing(Drawing):
     Parameters of :meth:`update`: ``x`` and ``y``, the output row and column.
     """
 
+    @classmethod
+    def example(cls) -> SlidingWindowDrawing:
+        """A 5 x 5 input and a 3 x 3 kernel, as in chapter 3."""
+        return cls(EXAMPLE_INPUT, EXAMPLE_KERNEL)
+
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
                  dpi=80):
-        _check(op, mode)
+        check_op_mode(op, mode)
         a = np.asarray(a, dtype=np.float64)
         k = np.asarray(k, dtype=np.float64)
         fn = correlate2d if op == "correlate" else convolve2d
@@ -271,7 +249,7 @@ def modes_figure(h: int = 4, k_len: int = 3, *, width=7.4, height=3.2, dpi=90):
     sizes = {"valid": h - k_len + 1, "same": h, "full": h + k_len - 1}
     rule = {"valid": "H − K + 1", "same": "H", "full": "H + K − 1"}
     biggest = h + 2 * (k_len - 1)
-    for n, mode in enumerate(_MODES):
+    for n, mode in enumerate(MODES):
         ax = fig.add_axes((n / 3 + 0.01, 0.02, 1 / 3 - 0.02, 0.82))
         ax.set_axis_off()
         ax.set_xlim(-0.6, biggest + 0.6)

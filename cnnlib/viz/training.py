@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.viz.style import DIVERGING_CMAP, OKABE_ITO, new_figure
+from cnnlib.viz.core.style import DIVERGING_CMAP, OKABE_ITO, new_figure
 
 __all__ = ["plot_digits", "plot_kernels", "plot_learning_curve", "plot_misclassified"]
 

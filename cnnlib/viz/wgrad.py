@@ -16,13 +16,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import weight_gradient, weight_gradient_pairs
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText
 
-__all__ = ["WeightGradient", "weight_gradient", "weight_gradient_pairs"]
+__all__ = ["WeightGradient"]
 
 #: Activations of layer l-1 in the chapter's running example (small integers).
 EXAMPLE_ACTIVATIONS = np.array([
@@ -34,43 +35,6 @@ EXAMPLE_ACTIVATIONS = np.array([
 ])
 #: Deltas of layer l in the running example.
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
-
-
-def weight_gradient_pairs(i: int, j: int, act_shape, delta_shape):
-    """The (activation, delta) index pairs whose products add up to dC/dw[i, j].
-
-    Returns
-    -------
-    list of ((x + i, y + j), (x, y))
-        One pair per output position (x, y), x = 0..OH−1, y = 0..OW−1, row by row.
-    """
-    h, w = act_shape
-    oh, ow = delta_shape
-    kh, kw = h - oh + 1, w - ow + 1
-    if kh < 1 or kw < 1:
-        raise ValueError(
-            f"delta_shape: expected at most act_shape = {tuple(act_shape)}, got "
-            f"{tuple(delta_shape)}"
-        )
-    if not (0 <= i < kh and 0 <= j < kw):
-        raise ValueError(
-            f"(i, j): expected 0 <= i < {kh} and 0 <= j < {kw} for a kernel of "
-            f"shape ({kh}, {kw}), got ({i}, {j})"
-        )
-    return [((x + i, y + j), (x, y)) for x in range(oh) for y in range(ow)]
-
-
-def weight_gradient(act, delta) -> np.ndarray:
-    """dC/dw for one channel, by the loops of (ch5-dw): shape (H−OH+1, W−OW+1)."""
-    act = np.asarray(act, dtype=np.float64)
-    delta = np.asarray(delta, dtype=np.float64)
-    kh, kw = act.shape[0] - delta.shape[0] + 1, act.shape[1] - delta.shape[1] + 1
-    out = np.zeros((kh, kw))
-    for i in range(kh):
-        for j in range(kw):
-            out[i, j] = sum(act[p] * delta[d] for p, d in
-                            weight_gradient_pairs(i, j, act.shape, delta.shape))
-    return out
 
 
 def _num(v: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.conv import conv2d_backward, conv2d_forward, rot180
-from cnnlib.exercises_common import as_array, report
+from cnnlib.exercises.common import as_array, report
 
 __all__ = [
     "EXERCISE_DELTA",

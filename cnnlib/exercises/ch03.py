@@ -18,7 +18,7 @@ from cnnlib.conv import (
     correlate2d,
     rot180,
 )
-from cnnlib.exercises_common import is_number, report
+from cnnlib.exercises.common import is_number, report
 
 __all__ = [
     "EXERCISE_A",

@@ -8,9 +8,6 @@ again only when the figure's size or resolution changes (as the animation
 driver does when it embeds frames at a lower dpi). Each redraw then costs the
 background image plus the few artists that really move.
 
-:class:`Outlines` is a pool of rectangles used as cell highlights, and
-:class:`CellCover` hides the cells of a grid that are not computed yet, in a
-single image artist, so neither needs one artist per cell.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 
 def _leaves(fig: Figure) -> list[Artist]:
@@ -97,71 +93,3 @@ class FrozenBackground:
         self.image.pixels = np.ascontiguousarray(background[::-1])
         self.image.set_visible(True)
         self._key = key
-
-
-class Outlines:
-    """A pool of ``n`` cell outlines on ``ax``, moved by :meth:`show`."""
-
-    def __init__(self, ax: Axes, n: int, color, width: float = 3.0,
-                 linestyle="-", zorder: float = 5):
-        self.rects = []
-        for _ in range(n):
-            r = Rectangle((0, 0), 1, 1, fill=False, edgecolor=color, linewidth=width,
-                          linestyle=linestyle, zorder=zorder, visible=False)
-            ax.add_patch(r)
-            self.rects.append(r)
-
-    @property
-    def artists(self) -> list[Rectangle]:
-        return list(self.rects)
-
-    def show(self, cells, origin=(0.0, 0.0)) -> None:
-        """Outline the cells ``[(row, col), ...]`` of a grid whose cell (0, 0)
-        is drawn at ``origin`` (x, y); hide the outlines left over."""
-        cells = list(cells)
-        if len(cells) > len(self.rects):
-            raise ValueError(
-                f"cells: expected at most {len(self.rects)} cells, got {len(cells)}"
-            )
-        x0, y0 = origin
-        for k, r in enumerate(self.rects):
-            if k < len(cells):
-                row, col = cells[k]
-                r.set_xy((x0 + col - 0.5, y0 + row - 0.5))
-                r.set_visible(True)
-            else:
-                r.set_visible(False)
-
-
-class CellCover:
-    """White covers over chosen cells of an (H, W) grid, in one image artist.
-
-    A thin transparent rim is left round each covered cell, so the grid lines
-    stay visible.
-    """
-
-    RES = 12  # image pixels per cell
-
-    def __init__(self, ax: Axes, shape, origin=(0.0, 0.0), zorder: float = 4.5):
-        h, w = shape
-        x0, y0 = origin
-        self.shape = (h, w)
-        cell = np.zeros((self.RES, self.RES), dtype=bool)
-        cell[1:-1, 1:-1] = True
-        self._cell = cell
-        self.image = ax.imshow(
-            np.zeros((h * self.RES, w * self.RES, 4)),
-            extent=(x0 - 0.5, x0 + w - 0.5, y0 + h - 0.5, y0 - 0.5),
-            interpolation="nearest", zorder=zorder)
-
-    def cover(self, mask) -> None:
-        """Cover the cells where ``mask`` (shape (H, W), bool) is true."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != self.shape:
-            raise ValueError(
-                f"mask: expected shape {self.shape}, got shape {mask.shape}"
-            )
-        alpha = np.kron(mask, self._cell).astype(np.float64)
-        rgba = np.ones(alpha.shape + (4,))
-        rgba[..., 3] = alpha
-        self.image.set_data(rgba)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.exercises_common import report
+from cnnlib.exercises.common import report
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.nn import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU, Sequential
 from cnnlib.pool import avg_pool2d_forward

@@ -1,4 +1,4 @@
-"""The chapter 7 rules (cnnlib.backward_rules) give conv2d_backward's numbers
+"""The chapter 7 rules (cnnlib.rules) give conv2d_backward's numbers
 for every stride, padding and dilation, and their building blocks do what the
 book says."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnnlib import conv2d_backward, conv2d_forward, conv_transpose2d
-from cnnlib.backward_rules import (
+from cnnlib.rules import (
     dilate_kernel,
     input_gradient_by_rule,
     insert_zeros,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.conv import conv2d_as_dense, conv2d_output_shape
-from cnnlib.exercises_common import is_int, report
+from cnnlib.exercises.common import is_int, report
 
 __all__ = [
     "check_parameter_counts",

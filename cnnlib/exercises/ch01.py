@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.activations import sigmoid, tanh
-from cnnlib.exercises_common import as_array, is_int, report
+from cnnlib.exercises.common import as_array, is_int, report
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.mlp import tiny_example
 

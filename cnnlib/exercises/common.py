@@ -1,4 +1,4 @@
-"""Helpers shared by the exercise checkers ``cnnlib.exercises_chNN``.
+"""Helpers shared by the exercise checkers ``cnnlib.exercises.chNN``.
 
 Every checker ends the same way: it prints "Right." with a short remark, or
 "Not yet." with a hint (never the answer), and returns whether the reader's
