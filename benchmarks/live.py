@@ -5,8 +5,9 @@ other host unreachable (Chromium resolves no other name; Playwright's request
 interception is not used, as it would turn the browser's cache off), opens a
 chapter's live notebook in headless Chromium, runs all its cells and presses
 the arrow key on the first slider until the figure changes. Twice: *cold* (a
-new browser profile: nothing cached) and *warm* (the same profile again, as a
-reader's second visit).
+new browser profile on disk: nothing cached) and *warm* (the same profile again,
+as a reader's second visit; an incognito context's memory cache would drop the
+large files).
 
 For each it records the bytes the server sent (counted by the server itself,
 so the web worker's downloads count too; a 304 "not modified" sends none), the
@@ -27,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -115,12 +117,14 @@ def measure(html: Path, chapter: str, timeout_s: float) -> dict:
     try:
         with sync_playwright() as p:
             exe = checks.chromium_executable()
-            browser = p.chromium.launch(executable_path=exe, args=OFFLINE_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            cold = one_start(context, base, chapter, timeout_s)
-            warm = one_start(context, base, chapter, timeout_s)
-            version = browser.version
-            browser.close()
+            with tempfile.TemporaryDirectory(prefix="live-profile-") as profile:
+                context = p.chromium.launch_persistent_context(
+                    profile, executable_path=exe, args=OFFLINE_ARGS,
+                    viewport={"width": 1400, "height": 1000})
+                cold = one_start(context, base, chapter, timeout_s)
+                warm = one_start(context, base, chapter, timeout_s)
+                version = context.browser.version if context.browser else "?"
+                context.close()
     finally:
         httpd.shutdown()
         httpd.server_close()
