@@ -123,13 +123,14 @@ def measure(html: Path, chapter: str, timeout_s: float) -> dict:
                     viewport={"width": 1400, "height": 1000})
                 cold = one_start(context, base, chapter, timeout_s)
                 warm = one_start(context, base, chapter, timeout_s)
-                version = context.browser.version if context.browser else "?"
                 context.close()
     finally:
         httpd.shutdown()
         httpd.server_close()
+    version = subprocess.run([exe, "--version"], capture_output=True,
+                             text=True).stdout.strip()
     return {"chapter": f"book/{chapter}.ipynb", "cold": cold, "warm": warm,
-            "budgets": BUDGETS, "browser": f"Chromium {version} (headless)",
+            "budgets": BUDGETS, "browser": f"{version} (headless)",
             "cores": os.cpu_count(),
             "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
             "measured_at": datetime.datetime.now(datetime.UTC).isoformat(
