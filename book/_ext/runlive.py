@@ -415,12 +415,18 @@ MISSING = """<div class="runlive" data-runlive="missing">
 </p></div>"""
 
 
+#: A chapter's file name: two digits, a dash (the appendices read files that
+#: the live app does not hold, so they have no live version).
+CHAPTER_NAME = re.compile(r"^\d\d-")
+
+
 def chapter_notebooks(app) -> dict[str, str]:
-    """docname -> live notebook name, for every notebook page of the book."""
+    """docname -> live notebook name, for every chapter notebook of the book."""
     found = {}
     for docname in sorted(app.env.found_docs):
-        if Path(app.env.doc2path(docname)).suffix == ".ipynb":
-            found[docname] = Path(docname).name + ".ipynb"
+        path = Path(app.env.doc2path(docname))
+        if path.suffix == ".ipynb" and CHAPTER_NAME.match(path.name):
+            found[docname] = path.name
     return found
 
 
