@@ -162,7 +162,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--chapter", default=CHAPTER)
-    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     if not (args.html / "live" / "notebooks" / "index.html").is_file():
