@@ -79,6 +79,7 @@ def _wait(page, predicate, timeout_s: float, what: str):
 def one_start(context, base: str, chapter: str, timeout_s: float) -> dict:
     """Open the live chapter in ``context`` and time figure and slider."""
     page = context.new_page()
+    page.set_default_timeout(timeout_s * 1000)  # a loaded machine is slow to click
     external = []
     page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
             else external.append(r.url))
