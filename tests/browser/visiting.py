@@ -38,7 +38,8 @@ def serve(root: Path) -> Server:
 
 def book_pages(html: Path) -> list[str]:
     """Every page of the built book, relative to its HTML folder."""
-    skip = {"_static", "_sources", "_images", "_sphinx_design_static"}
+    # live/ is the JupyterLite app (tests/browser/test_live.py drives it)
+    skip = {"_static", "_sources", "_images", "_sphinx_design_static", "live"}
     return sorted(str(p.relative_to(html)) for p in html.rglob("*.html")
                   if not skip & set(p.relative_to(html).parts))
 
