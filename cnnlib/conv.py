@@ -30,6 +30,7 @@ from cnnlib.validation import (
     as_float_array,
     as_pair,
     as_shape,
+    check_batch,
     check_conv_tensors,
     check_mode,
     check_ndim,
@@ -275,6 +276,7 @@ def _check_cache(cache):
 
 def _check_dy(dy, cache):
     dy = as_float_array(dy, "dy")
+    check_batch(dy, "dy")
     n, _, h, w_ = cache.x.shape
     oh, ow = conv2d_output_shape(
         (h, w_), cache.w.shape[2:], cache.stride, cache.padding, cache.dilation

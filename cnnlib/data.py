@@ -54,7 +54,13 @@ def train_test_split(x, labels, test_fraction: float = 0.25, seed=0):
     """
     if x is None or isinstance(x, (str, bytes)):
         raise TypeError(f"x: expected an array (N, ...), got {type(x).__name__}")
-    x = np.asarray(x)
+    try:
+        x = np.asarray(x)
+    except ValueError as err:  # ragged lists
+        raise TypeError(f"x: expected an array (N, ...), could not convert ({err})"
+                        ) from None
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x: expected a numeric array, got dtype {x.dtype}")
     if x.ndim == 0:
         raise ValueError("x: expected at least 1 dim (N, ...), got a 0-d array")
     check_batch(x, "x")

@@ -31,11 +31,11 @@ def _check_pair(a, y):
     y = as_float_array(y, "y")
     if a.ndim < 1:
         raise ValueError(f"a: expected at least 1 dim (N, ...), got shape {a.shape}")
+    check_batch(a, "a")
     if a.shape != y.shape:
         raise ValueError(
             f"y: expected the shape of a, {a.shape}, got shape {y.shape}"
         )
-    check_batch(a, "a")
     return a, y
 
 

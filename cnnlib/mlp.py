@@ -204,7 +204,8 @@ class MLP:
         z : array_like, shape (n_l,)
         y : array_like, shape (n_L,)
         """
-        as_int(l, "l", 1, self.L)
+        if not 1 <= as_int(l, "l") <= self.L:
+            raise ValueError(f"l: expected a layer 1..{self.L}, got {l!r}")
         z = self._check_vector(z, "z", l)
         y = self._check_vector(y, "y", self.L)
         a = sigmoid(z)

@@ -96,6 +96,7 @@ def _check_dy(dy, cache, kind):
             f"{other}_pool2d_forward"
         )
     dy = as_float_array(dy, "dy")
+    check_batch(dy, "dy")
     n, c, h, w = cache.x_shape
     k, s = cache.kernel_size, cache.stride
     out = (n, c, (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1)

@@ -370,3 +370,31 @@ def as_rng(seed, name: str = "seed") -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(as_int(seed, name, 0))
+
+
+def as_map(value, name: str, ndim: int = 2, dims: str = "(H, W)") -> np.ndarray:
+    """Finite, non-empty float64 data of ``ndim`` dims, for a drawing to show."""
+    arr = as_finite_array(value, name)
+    check_ndim(arr, ndim, name, dims)
+    if 0 in arr.shape:
+        raise ValueError(
+            f"{name}: expected non-empty axes {dims}, got shape {arr.shape}"
+        )
+    return arr
+
+
+def same_value(a, b) -> bool:
+    """``a == b`` with the same type at every level (so ``True`` is not ``1``,
+    ``1.0`` is not ``1`` and ``(1, 0)`` is not ``[1, 0]``); NumPy ints count as
+    ints."""
+    if _is_int(a) and _is_int(b):
+        return int(a) == int(b)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    return type(a) is type(b) and not isinstance(a, np.ndarray) and a == b
+
+
+def check_instance(value, name: str, cls, what: str) -> None:
+    """``TypeError`` naming ``name`` unless ``value`` is an instance of ``cls``."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name}: expected {what}, got {type(value).__name__}")

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.patches import Polygon, Rectangle
 
+from cnnlib.validation import as_map, as_pair, as_real
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import GridArtist
@@ -36,7 +37,8 @@ def rotated_cell_centres(shape, angle_deg: float) -> np.ndarray:
         ``[i, j] = (x, y)``; at 180 degrees ``[i, j]`` equals the start of
         ``[KH-1-i, KW-1-j]``.
     """
-    kh, kw = shape
+    kh, kw = as_pair(shape, "shape", 1)
+    angle_deg = as_real(angle_deg, "angle_deg")
     cx, cy = (kw - 1) / 2, (kh - 1) / 2
     t = np.deg2rad(angle_deg)
     rows, cols = np.mgrid[0:kh, 0:kw].astype(np.float64)
@@ -64,9 +66,9 @@ class KernelRotation(Drawing):
 
     def __init__(self, w=None, delta=None, dpi: int = 80):
         self.w = (np.arange(1.0, 10.0).reshape(3, 3) if w is None
-                  else np.asarray(w, dtype=np.float64))
+                  else as_map(w, "w", dims="(3, 3)"))
         self.delta = (np.array([[2.0, -1.0], [1.0, 3.0]]) if delta is None
-                      else np.asarray(delta, dtype=np.float64))
+                      else as_map(delta, "delta", dims="(OH, OW)"))
         kh, kw = self.w.shape
         if (kh, kw) != (3, 3):
             raise ValueError(f"w: expected shape (3, 3), got shape {self.w.shape}")

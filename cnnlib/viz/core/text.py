@@ -18,12 +18,15 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyBboxPatch, PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
+
+from cnnlib.validation import as_finite_array, as_real, check_instance
 
 __all__ = ["PathText", "TextGrid", "text_path"]
 
@@ -39,6 +42,8 @@ def text_path(text: str, size: float, weight: str = "normal"):
     points (which holds the glyphs; computed once, as exact Bezier extents are
     slow).
     """
+    check_instance(text, "text", str, "a str")
+    as_real(size, "size", low=0.0, low_open=True)
     if not text:
         return _EMPTY, (0.0, 0.0, 0.0, 0.0)
     path = TextPath((0, 0), text, prop=FontProperties(size=size, weight=weight))
@@ -82,6 +87,11 @@ class PathText:
                 f"va: expected 'bottom', 'baseline', 'center' or 'top', got {va!r}")
         if coords not in ("data", "figure"):
             raise ValueError(f"coords: expected 'data' or 'figure', got {coords!r}")
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        check_instance(text, "text", str, "a str")
+        as_real(x, "x")
+        as_real(y, "y")
+        size = as_real(size, "size", low=0.0, low_open=True)
         self.ax, self.fig = ax, ax.figure
         self.size, self.ha, self.va, self.weight = size, ha, va, weight
         self._coords = ax.transData if coords == "data" else self.fig.transFigure
@@ -200,7 +210,12 @@ class TextGrid:
         if va not in ("bottom", "baseline", "center", "top"):
             raise ValueError(
                 f"va: expected 'bottom', 'baseline', 'center' or 'top', got {va!r}")
-        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        xy = as_finite_array(xy, "xy")
+        if xy.ndim != 2 or xy.shape[1] != 2:
+            raise ValueError(f"xy: expected shape (n, 2), one point a row, got shape "
+                             f"{xy.shape}")
+        size = as_real(size, "size", low=0.0, low_open=True)
         self.n = len(xy)
         self.size, self.ha, self.va, self.weight = size, ha, va, weight
         fig = ax.figure
