@@ -30,12 +30,12 @@ import numpy as np
 
 from cnnlib.activations import sigmoid, sigmoid_prime
 from cnnlib.validation import (
-    _is_int,
     as_float_array,
     as_int,
     as_rng,
     check_ndim,
     check_shape,
+    is_int,
 )
 
 __all__ = ["MLP", "Backprop", "Forward", "tiny_example"]
@@ -143,7 +143,7 @@ class MLP:
                             f"{type(sizes).__name__}")
         sizes = tuple(sizes)
         if len(sizes) < 2 or not all(
-            _is_int(n) and n >= 1 for n in sizes
+            is_int(n) and n >= 1 for n in sizes
         ):
             raise ValueError(
                 f"sizes: expected at least two positive integers (n_0, ..., n_L), "

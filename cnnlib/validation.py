@@ -100,7 +100,8 @@ def check_shape(arr: np.ndarray, shape: tuple, name: str, dims: str) -> None:
         )
 
 
-def _is_int(value) -> bool:
+def is_int(value) -> bool:
+    """True for Python and NumPy integers, False for bools and everything else."""
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(
         value, (bool, np.bool_)
     )
@@ -118,7 +119,7 @@ def as_int(value, name: str, minimum: int | None = None,
     arrays and anything else); ``ValueError`` unless
     ``minimum <= value <= maximum`` (a bound of None is not checked).
     """
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(
             f"{name}: expected {INT_RULE}, got {type(value).__name__} {value!r}"
         )
@@ -231,7 +232,7 @@ def as_shape(value, name: str, ndim: int, dims: str, minimum: int = 1) -> tuple:
     items = tuple(value.tolist() if isinstance(value, np.ndarray) else value)
     if len(items) != ndim:
         raise ValueError(f"{name}: expected {ndim} integers {dims}, got {items}")
-    if not all(_is_int(v) for v in items):
+    if not all(is_int(v) for v in items):
         raise TypeError(f"{name}: expected {ndim} integers {dims}, each {INT_RULE}, "
                         f"got {items!r}")
     if min(items) < minimum:
@@ -264,7 +265,7 @@ def as_pair(value, name: str, minimum: int) -> tuple[int, int]:
     tuple of int
         ``(h, w)``.
     """
-    if _is_int(value):
+    if is_int(value):
         pair = (int(value), int(value))
     elif isinstance(value, (tuple, list, np.ndarray)):
         items = list(value.ravel()) if isinstance(value, np.ndarray) else value
@@ -273,7 +274,7 @@ def as_pair(value, name: str, minimum: int) -> tuple[int, int]:
                 f"{name}: expected an int or a pair (h, w), got {len(items)} values "
                 f"{tuple(items)}"
             )
-        if not all(_is_int(v) for v in items):
+        if not all(is_int(v) for v in items):
             raise TypeError(
                 f"{name}: expected a pair of integers, each {INT_RULE}, got "
                 f"{tuple(items)!r}"
@@ -387,7 +388,7 @@ def same_value(a, b) -> bool:
     """``a == b`` with the same type at every level (so ``True`` is not ``1``,
     ``1.0`` is not ``1`` and ``(1, 0)`` is not ``[1, 0]``); NumPy ints count as
     ints."""
-    if _is_int(a) and _is_int(b):
+    if is_int(a) and is_int(b):
         return int(a) == int(b)
     if isinstance(a, tuple) and isinstance(b, tuple):
         return len(a) == len(b) and all(map(same_value, a, b))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
-from cnnlib.validation import INT_RULE, _is_int, as_int, as_real, same_value
+from cnnlib.validation import INT_RULE, as_int, as_real, is_int, same_value
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Param:
                 raise ValueError(f"{self.name}: got {value!r}, expected one of "
                                  f"{allowed}")
             return
-        if not _is_int(value):
+        if not is_int(value):
             raise TypeError(f"{self.name}: expected {INT_RULE}, got "
                             f"{type(value).__name__} {value!r}")
         if not (self.min <= value <= self.max and (value - self.min) % self.step == 0):
@@ -146,7 +146,7 @@ class Drawing:
         self.check_values(**values)
         old = getattr(self, "_state", None)
         state = dict(old or self.defaults())
-        state.update({k: int(v) if _is_int(v) else v for k, v in values.items()})
+        state.update({k: int(v) if is_int(v) else v for k, v in values.items()})
         self._state = state
         try:
             self._update(**state)
