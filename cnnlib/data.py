@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.validation import as_labels, as_real, as_rng, check_batch
+from cnnlib.validation import (
+    as_labels,
+    as_numeric_array,
+    as_real,
+    as_rng,
+    check_batch,
+)
 
 __all__ = ["load_digits", "train_test_split"]
 
@@ -52,15 +58,7 @@ def train_test_split(x, labels, test_fraction: float = 0.25, seed=0):
     x_train, x_test, labels_train, labels_test : ndarrays
         Train and test parts, each in a shuffled order.
     """
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"x: expected an array (N, ...), got {type(x).__name__}")
-    try:
-        x = np.asarray(x)
-    except ValueError as err:  # ragged lists
-        raise TypeError(f"x: expected an array (N, ...), could not convert ({err})"
-                        ) from None
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"x: expected a numeric array, got dtype {x.dtype}")
+    x = as_numeric_array(x, "x")
     if x.ndim == 0:
         raise ValueError("x: expected at least 1 dim (N, ...), got a 0-d array")
     check_batch(x, "x")

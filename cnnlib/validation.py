@@ -44,6 +44,30 @@ import numpy as np
 MODES = ("valid", "same", "full")
 
 
+def as_numeric_array(value, name: str, kinds: str = "biuf",
+                     what: str = "a real-valued numeric array") -> np.ndarray:
+    """``np.asarray(value)`` if its dtype kind is one of ``kinds``, else ``TypeError``.
+
+    Strings, ``None``, ragged lists and arrays of another kind (complex,
+    strings, objects) are refused with a message naming ``name`` and saying
+    ``what`` was expected. The dtype is kept (no conversion).
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}: expected {what}, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except ValueError as err:  # ragged nested lists
+        raise TypeError(
+            f"{name}: expected {what}, could not convert {type(value).__name__} "
+            f"({err})"
+        ) from None
+    if arr.dtype.kind not in kinds:
+        raise TypeError(
+            f"{name}: expected {what}, got dtype {arr.dtype} (shape {arr.shape})"
+        )
+    return arr
+
+
 def as_float_array(value, name: str) -> np.ndarray:
     """Return ``value`` as a float64 array, or raise ``TypeError``.
 
@@ -63,23 +87,7 @@ def as_float_array(value, name: str) -> np.ndarray:
         ``np.asarray(value, dtype=np.float64)``: the same object when it is
         already a float64 array, otherwise a new array.
     """
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(
-            f"{name}: expected a real-valued numeric array, got {type(value).__name__}"
-        )
-    try:
-        arr = np.asarray(value)
-    except ValueError as err:  # ragged nested lists
-        raise TypeError(
-            f"{name}: expected a real-valued numeric array, could not convert "
-            f"{type(value).__name__} ({err})"
-        ) from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name}: expected a real-valued numeric array, got dtype {arr.dtype} "
-            f"(shape {arr.shape})"
-        )
-    return np.asarray(arr, dtype=np.float64)
+    return np.asarray(as_numeric_array(value, name), dtype=np.float64)
 
 
 def check_ndim(arr: np.ndarray, ndim: int, name: str, dims: str) -> None:
@@ -196,19 +204,7 @@ def as_labels(value, name: str, n: int, n_classes: int | None = None) -> np.ndar
     another shape (e.g. ``(N, 1)``, which would broadcast) or a value out of
     range.
     """
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name}: expected an integer array of class labels, got "
-                        f"{type(value).__name__}")
-    try:
-        arr = np.asarray(value)
-    except ValueError as err:  # ragged lists
-        raise TypeError(f"{name}: expected an integer array of class labels ({err})"
-                        ) from None
-    if arr.dtype.kind not in "iu":
-        raise TypeError(
-            f"{name}: expected an integer array of class labels, got dtype "
-            f"{arr.dtype} (shape {arr.shape})"
-        )
+    arr = as_numeric_array(value, name, "iu", "an integer array of class labels")
     if arr.shape != (n,):
         raise ValueError(
             f"{name}: expected shape (N,) = ({n},), one label per example, got "
