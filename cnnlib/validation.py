@@ -9,7 +9,8 @@ clipped, rounded or truncated silently. The rules, once for the whole package:
   accepted: float arrays, **integer and bool arrays** (converted to float64)
   and **nested lists** of numbers. Strings, ``None``, complex numbers, objects
   and ragged lists are refused with ``TypeError``. Inputs are never changed in
-  place.
+  place (but for :func:`cnnlib.numerical_gradient`, which nudges ``x`` and puts
+  it back).
 - **Integer-like parameters** (stride, padding, dilation, kernel sizes, counts,
   indices, layer numbers, slider values) accept Python and NumPy integers only:
   ``2.0``, ``2.7``, ``"2"``, ``True`` and one-element arrays are refused with
