@@ -28,11 +28,8 @@ import argparse
 import datetime as dt
 import functools
 import gc
-import importlib
-import inspect
 import json
 import os
-import pkgutil
 import platform
 import shutil
 import statistics
@@ -389,75 +386,18 @@ def bench_memory() -> dict:
 # --------------------------------------------------------------------------------------
 
 
-def _drawing_classes():
-    import cnnlib.viz
-    from cnnlib.viz.core.base import Drawing
-
-    found, errors = {}, {}
-    for mod in pkgutil.iter_modules(cnnlib.viz.__path__, "cnnlib.viz."):
-        try:
-            module = importlib.import_module(mod.name)
-        except Exception as err:  # report, do not hide
-            errors[mod.name] = f"import failed: {type(err).__name__}: {err}"
-            continue
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(cls, Drawing) and cls is not Drawing
-                    and cls.__module__ == module.__name__
-                    and not inspect.isabstract(cls)):
-                found[f"{cls.__module__}.{cls.__name__}"] = cls
-    return found, errors
-
-
-def _mlp_example(cls):
-    from cnnlib.mlp import tiny_example
-
-    return cls(*tiny_example())
-
-
-def _grid_example(cls):  # a grid and a kernel, as in chapters 2 and 3
-    a = np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 0, 2], [1, 0, 1, 3]], float)
-    return cls(a, np.array([[1.0, -1.0], [2.0, 0.5]]))
-
-
-#: Drawings whose constructor needs data: class name -> factory(cls). A drawing
-#: may instead offer a classmethod ``example()``; one with no required
-#: arguments needs neither.
-EXAMPLES = {
-    "MLPDeltaDrawing": _mlp_example,
-    "WeightSharingDrawing": _grid_example,
-    "SlidingWindowDrawing": _grid_example,
-}
-
-
-def _instantiate(cls):
-    sig = inspect.signature(cls)
-    required = [p.name for p in sig.parameters.values()
-                if p.default is inspect.Parameter.empty
-                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    if not required:
-        return cls()
-    if hasattr(cls, "example"):
-        return cls.example()
-    if cls.__name__ in EXAMPLES:
-        return EXAMPLES[cls.__name__](cls)
-    raise TypeError(f"constructor needs {required}: add an example to "
-                    "benchmarks/bench.py EXAMPLES or a classmethod example()")
-
-
 def bench_viz(max_frames: int) -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    classes, errors = _drawing_classes()
+    from cnnlib.viz import all_drawings
+
     rows = []
-    for name, cls in sorted(classes.items()):
-        try:
-            drawing = _instantiate(cls)
-        except Exception as err:
-            rows.append({"drawing": name, "skipped": f"{type(err).__name__}: {err}"})
-            continue
+    for cls in all_drawings():
+        name = f"{cls.__module__}.{cls.__name__}"
+        drawing = cls.example()
         frames = drawing.frames()
         if len(frames) > max_frames:  # spread over the whole range
             idx = np.linspace(0, len(frames) - 1, max_frames).round().astype(int)
@@ -478,7 +418,7 @@ def bench_viz(max_frames: int) -> dict:
             "cpu_median_ms": 1e3 * statistics.median(cpu),
         })
         plt.close(drawing.fig)
-    return {"rows": rows, "import_errors": errors, "note": (
+    return {"rows": rows, "note": (
         "one slider step = drawing.update(**frame) + fig.canvas.draw() (Agg), "
         "wall time; cpu_median_ms is the CPU time of the same steps")}
 
@@ -599,8 +539,6 @@ def report(results: dict) -> str:
                 lines.append(f"{row['drawing']:48s} {row['frames']:6d} "
                              f"{row['median_ms']:10.1f} {row['max_ms']:8.1f} "
                              f"{row.get('cpu_median_ms', float('nan')):7.1f}")
-        for mod, err in viz.get("import_errors", {}).items():
-            lines.append(f"{mod}: {err}")
     nb = results.get("notebook")
     if nb:
         lines.append("")

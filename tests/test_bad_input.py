@@ -37,7 +37,6 @@ from cnnlib import animate, data, nn, rules, widgets
 from cnnlib import viz as V
 from cnnlib.viz import core as VC
 from cnnlib.viz import mlp as vmlp
-from cnnlib.viz import rotation as vrot
 from cnnlib.viz.core import text as vtext
 
 #: Subpackages whose public names this suite leaves to their own tests (the hook
@@ -357,8 +356,6 @@ SPECS = [
     Spec(V.network_figure, lambda: dict(list(_net_xy().items())[:2]),
          dict(net="obj", x="array:1", dpi="real+"), finite=("x",)),
     Spec(vmlp.delta_equation, lambda: dict(terms=_terms()), dict(terms="obj")),
-    Spec(vrot.rotated_cell_centres, lambda: dict(shape=(3, 3), angle_deg=90.0),
-         dict(shape="pair:1", angle_deg="real")),
     Spec(V.dilation_figure, lambda: dict(w=rng_array(2, 2), dilation=2),
          dict(w="array:2?", dilation="int:1", dpi="real+"), finite=("w",)),
     Spec(V.pooling_figure, lambda: dict(x=rng_array(4, 4), delta=rng_array(2, 2)),
@@ -395,7 +392,8 @@ SPECS = [
 
 #: Callables that take no arguments: Python itself refuses any (a TypeError that
 #: names the function), and there is nothing else to validate.
-NO_ARGUMENTS = (cnnlib.tiny_example, data.load_digits, VC.book_style)
+NO_ARGUMENTS = (cnnlib.tiny_example, data.load_digits, VC.book_style,
+                V.all_drawings)
 
 SPEC_BY_NAME = {f"{s.obj.__qualname__}": s for s in SPECS}
 
@@ -663,6 +661,20 @@ def test_refused_update_leaves_the_drawing_as_it_was():
     np.testing.assert_array_equal(d.render_array(), before)
     d.update(q=2)  # not stuck: the next update works
     assert d.state == {"p": 2, "q": 2}
+
+
+@pytest.mark.parametrize("cls", V.all_drawings(), ids=lambda c: c.__name__)
+def test_every_drawing_refuses_a_float_bool_or_array_value(cls):
+    d = cls.example()
+    before = d.state
+    for p in d.params:
+        value = p.values[-1]
+        bads = ([float(value), True, np.array([value])] if not p.options
+                else [str(value) + "?", None])
+        for bad in bads:
+            with pytest.raises((TypeError, ValueError), match=f"^{p.name}: "):
+                d.update(**{p.name: bad})
+            assert d.state == before
 
 
 def test_update_that_fails_while_drawing_restores_the_state():

@@ -21,7 +21,7 @@ from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import CellCover, Outlines  # noqa: E402
 from cnnlib.viz.core.style import new_figure  # noqa: E402
 from cnnlib.viz.deltas import DeltaPropagation  # noqa: E402
-from cnnlib.viz.rotation import KernelRotation, rotated_cell_centres  # noqa: E402
+from cnnlib.viz.rotation import KernelRotation  # noqa: E402
 from cnnlib.viz.training import (  # noqa: E402
     plot_digits,
     plot_kernels,
@@ -68,18 +68,25 @@ def test_delta_sources_rejects_positions_outside_the_layer():
         delta_sources(5, 0, (3, 3), (3, 3))
 
 
-def test_turning_by_180_degrees_is_rot180_and_the_two_flips():
-    shape = (3, 3)
-    start = rotated_cell_centres(shape, 0)
-    turned = rotated_cell_centres(shape, 180)
-    assert np.allclose(turned, start[::-1, ::-1])
-    w = np.arange(9.0).reshape(3, 3)
-    assert np.array_equal(rot180(w), w[::-1, :][:, ::-1])
-    # halfway, the cells have moved but are still a rigid grid: distances kept
-    mid = rotated_cell_centres(shape, 75).reshape(-1, 2)
-    d0 = np.linalg.norm(start.reshape(-1, 2)[:, None] - start.reshape(-1, 2), axis=-1)
-    d1 = np.linalg.norm(mid[:, None] - mid, axis=-1)
-    assert np.allclose(d0, d1)
+def test_copies_reach_each_position_back_to_front_as_rot180():
+    d = KernelRotation()
+    kh, kw = d.w.shape
+    oh, ow = d.delta.shape
+    r = rot180(d.w)
+    for p in range(oh + kh - 1):
+        for q in range(ow + kw - 1):
+            d.update(p=p, q=q)
+            src = d.sources(p, q)
+            assert src == delta_sources(p, q, d.w.shape, d.delta.shape)
+            # the weight copy (x, y) lays on (p, q) is rot180(w) shifted by (p, q)
+            for x, y, i, j in src:
+                assert d.w[i, j] == r[kh - 1 - p + x, kw - 1 - q + y]
+            assert sum(d.delta[x, y] * d.w[i, j] for x, y, i, j in src) == \
+                d.result[p, q]
+            assert f"covered by {len(src)} " in d.alt
+    # at the centre the deltas, in their order, meet rot180(w) read row by row
+    centre = [d.w[i, j] for *_, i, j in sorted(d.sources(2, 2))]
+    assert centre == list(r.ravel())
 
 
 def test_weight_gradient_is_valid_correlation_of_activations_with_deltas():
@@ -102,7 +109,7 @@ def test_weight_gradient_pairs_reject_bad_arguments():
 @pytest.mark.parametrize("cls", DRAWINGS)
 def test_drawing_update_changes_pixels_in_place(cls):
     d = cls()
-    n_artists = len(d.ax.get_children())
+    n_artists = sum(len(ax.get_children()) for ax in d.fig.axes)
     frames = d.frames()
     d.update(**frames[0])
     before = d.render_array()
@@ -110,7 +117,7 @@ def test_drawing_update_changes_pixels_in_place(cls):
     after = d.render_array()
     assert before.shape == after.shape
     assert np.any(before != after)
-    assert len(d.ax.get_children()) == n_artists
+    assert sum(len(ax.get_children()) for ax in d.fig.axes) == n_artists
     d.update(**frames[0])
     assert np.array_equal(d.render_array(), before)
 

@@ -72,4 +72,17 @@ __all__ = [
     "png",
     "pooling_figure",
     "sharing_networks_figure",
+    "all_drawings",
 ]
+
+
+def all_drawings() -> list[type[Drawing]]:
+    """Every :class:`Drawing` subclass that a module of ``cnnlib.viz`` defines,
+    sorted by name; each builds with its chapter's data as ``cls.example()``."""
+    found, todo = set(), list(Drawing.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        if cls.__module__.startswith("cnnlib.viz.") and cls not in found:
+            found.add(cls)
+        todo.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))

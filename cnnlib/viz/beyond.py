@@ -70,22 +70,26 @@ class StrideBackward(Drawing):
             self.never_read[h - rho[0]:, :] = True
         if rho[1]:
             self.never_read[:, wd - rho[1]:] = True
+        spread_text = (
+            f"The {oh}x{ow} delta map is spread out with {s - 1} "
+            f"zero{'s' if s > 2 else ''} between neighbours, so delta[x, y] sits at "
+            f"({s}x, {s}y). " if s > 1 else "")
         self.alt = (
             f"Backward pass of a stride-{s} layer with a {kh}x{kw} kernel on a "
             f"{h}x{wd} input. For the chosen output (x, y), the left grid shows the "
-            f"forward window, rows {s}x to {s}x+{kh - 1}. The {oh}x{ow} delta map is "
-            f"spread out with {s - 1} zero{'s' if s > 2 else ''} between neighbours, "
-            f"so delta[x, y] sits at "
-            f"({s}x, {s}y). On the right, each delta adds itself times the kernel "
+            f"forward window, rows {s}x to {s}x+{kh - 1}. " + spread_text
+            + "On the right, each delta adds itself times the kernel "
             "onto the window it came from; the sums fill in as the output position "
-            "advances, and the rows and columns that no window read stay zero."
+            "advances" + (", and the rows and columns that no window read stay zero."
+                          if self.never_read.any() else ".")
         )
         dh, dw_ = s * (oh - 1) + 1, s * (ow - 1) + 1
         x_mid = wd + 1.2
         x_res = x_mid + max(dw_, ow) + 2.0
-        width = x_res + wd
+        width = max(x_res + wd, 22.0)  # room for the two lines of text below
         y_d = oh + 1.8
-        height = max(h, y_d + dh) + 2.6
+        # stride 1 inserts no zeros: the spread-out map D would repeat the deltas
+        height = max(h, y_d + dh if s > 1 else oh) + 2.6
         self.fig = new_figure(0.35 * (width + 1), 0.35 * (height + 1.6), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
@@ -103,14 +107,15 @@ class StrideBackward(Drawing):
                         color="#555555")
         GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
                    origin=self._origins["delta"], title="δˡ⁺¹")
-        spread = np.zeros((dh, dw_))
-        spread[::s, ::s] = self.delta
-        inserted = np.ones((dh, dw_), dtype=bool)
-        inserted[::s, ::s] = False
-        GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10,
-                   origin=self._origins["D"],
-                   title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
-        _grey_cells(ax, inserted, self._origins["D"])
+        if s > 1:
+            spread = np.zeros((dh, dw_))
+            spread[::s, ::s] = self.delta
+            inserted = np.ones((dh, dw_), dtype=bool)
+            inserted[::s, ::s] = False
+            GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10,
+                       origin=self._origins["D"],
+                       title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
+            _grey_cells(ax, inserted, self._origins["D"])
         self.res_grid = GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="",
                                    origin=self._origins["res"], fontsize=10,
                                    title="∂C/∂aˡ: each δ adds δ·w")
@@ -155,7 +160,7 @@ class StrideBackward(Drawing):
         self.wnames.set_offsets([(s * y + j, s * x + i + 0.3)
                                  for i in range(kh) for j in range(kw)])
         self.cell_delta.show([(x, y)], origin=self._origins["delta"])
-        self.cell_d.show([(s * x, s * y)], origin=self._origins["D"])
+        self.cell_d.show([(s * x, s * y)] if s > 1 else [], origin=self._origins["D"])
         sums, touched = scatter_partial_sums(self.delta, self.w, self.in_shape, s,
                                              x * ow + y + 1)
         self.sums.set_texts([f"{v:g}" if t or nr else ""
@@ -163,8 +168,9 @@ class StrideBackward(Drawing):
                                                  self.never_read.ravel(), strict=True)])
         v = self.delta[x, y]
         vs = f"({v:g})" if v < 0 else f"{v:g}"
+        where = f" sits at D[{s * x}, {s * y}] and" if s > 1 else ""
         self.line.set_text(
-            f"δˡ⁺¹[{x}, {y}] = {v:g} sits at D[{s * x}, {s * y}] and adds "
+            f"δˡ⁺¹[{x}, {y}] = {v:g}{where} adds "
             f"{vs}·w[i, j] to ∂C/∂aˡ[{s * x} + i, {s * y} + j], i = 0..{kh - 1}, "
             f"j = 0..{kw - 1},")
         self.line2.set_text("the window it came from; overlapping windows add up "

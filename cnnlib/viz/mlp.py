@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from cnnlib.mlp import MLP
+from cnnlib.mlp import MLP, tiny_example
 from cnnlib.rules import delta_terms
 from cnnlib.validation import as_finite_array
 from cnnlib.viz.core.base import Drawing, Param
@@ -98,6 +98,11 @@ class MLPDeltaDrawing(Drawing):
     """
 
     BOX_W, BOX_H = 0.8, 0.54  # neuron boxes, in inches
+
+    @classmethod
+    def example(cls) -> MLPDeltaDrawing:
+        """Chapter 1's network and training pair (:func:`cnnlib.tiny_example`)."""
+        return cls(*tiny_example())
 
     def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
         _check_net(net)

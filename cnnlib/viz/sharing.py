@@ -30,6 +30,10 @@ from cnnlib.viz.core.text import PathText, TextGrid
 __all__ = ["KERNEL_COLORS", "KERNEL_STYLES", "WeightSharingDrawing",
            "sharing_networks_figure"]
 
+#: Chapter 2's running example: a 4 x 4 image and a 2 x 2 kernel.
+EXAMPLE_IMAGE = np.array([[1.0, 2.0, 0.0, 1.0], [0.0, 1.0, 3.0, 1.0],
+                          [2.0, 1.0, 0.0, 2.0], [1.0, 0.0, 1.0, 3.0]])
+EXAMPLE_KERNEL = np.array([[1.0, -1.0], [2.0, 0.5]])
 _STAGE_NAMES = {"dense": "dense", "local": "locally connected",
                 "shared": "shared weights (convolution)"}
 #: One colour and one line style per kernel entry (row-major), so that a shared
@@ -137,6 +141,11 @@ class WeightSharingDrawing(Drawing):
     seed : int
         Seed of the random dense weights.
     """
+
+    @classmethod
+    def example(cls) -> WeightSharingDrawing:
+        """A 4 x 4 image and a 2 x 2 kernel, as in chapter 2."""
+        return cls(EXAMPLE_IMAGE, EXAMPLE_KERNEL)
 
     def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=80):
         a = as_map(a, "a")

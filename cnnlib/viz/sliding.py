@@ -27,6 +27,12 @@ from cnnlib.viz.core.text import PathText, TextGrid
 
 __all__ = ["SlidingWindowDrawing", "modes_figure"]
 
+#: Chapter 3's running example: a 5 x 5 input and a 3 x 3 kernel.
+EXAMPLE_INPUT = np.array([[1.0, 0.0, 2.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0, 2.0],
+                          [2.0, 1.0, 0.0, 1.0, 1.0], [0.0, 2.0, 1.0, 3.0, 0.0],
+                          [1.0, 0.0, 0.0, 2.0, 1.0]])
+EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
+
 
 def _num(v, paren=True):
     s = f"{v:g}".replace("-", "\u2212")
@@ -50,6 +56,11 @@ class SlidingWindowDrawing(Drawing):
 
     Parameters of :meth:`update`: ``x`` and ``y``, the output row and column.
     """
+
+    @classmethod
+    def example(cls) -> SlidingWindowDrawing:
+        """A 5 x 5 input and a 3 x 3 kernel, as in chapter 3."""
+        return cls(EXAMPLE_INPUT, EXAMPLE_KERNEL)
 
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
                  dpi=80):
