@@ -36,8 +36,9 @@ the input gradient is (eq. ch7-general)
     dC/da_p[n, c] = sum_f  D[n, f]  (full convolution)  w_d[f, c],
 
 with D the zero-inserted delta map and w_d the dilated kernel, padded with
-``rho = (H + 2p - d (K - 1) - 1) mod s`` zero rows at the bottom (rows no window
-read), and the weight gradient is
+``rho = (H + 2p - d (K - 1) - 1) mod s`` zero rows at the bottom (the rows past
+the last window; :func:`unread` lists every row no window reads), and the
+weight gradient is
 
     dC/dw[f, c, i, j] = sum_n (a_p[n, c]  (valid correlation)  D[n, f])[d1 i, d2 j].
 
@@ -83,6 +84,7 @@ __all__ = [
     "mode_padding",
     "scatter_partial_sums",
     "stage_matrix",
+    "unread",
     "valid_output_shape",
     "weight_gradient",
     "weight_gradient_by_rule",
@@ -423,17 +425,49 @@ def dilate_kernel(w, dilation):
     return insert_zeros(w, as_pair(dilation, "dilation", 1))
 
 
-def leftover(size, kernel, stride=1, padding=0, dilation=1):
-    """Rows of the padded input that no window reads: ``(H + 2p - d (K-1) - 1) mod s``.
+def _one_axis(size, kernel, stride, padding, dilation):
+    """The five integers of one axis of a layer, checked; the kernel must fit."""
+    size, kernel = as_int(size, "size", 1), as_int(kernel, "kernel", 1)
+    s, p, d = (as_int(stride, "stride", 1), as_int(padding, "padding", 0),
+               as_int(dilation, "dilation", 1))
+    conv_geometry((size, 1), (kernel, 1), (s, 1), (p, 0), (d, 1), kernel_name="kernel")
+    return size, kernel, s, p, d
 
-    They lie at the bottom (or right) of the padded input; their gradient is 0.
+
+def leftover(size, kernel, stride=1, padding=0, dilation=1):
+    """Rows of the padded input past the last window: ``(H + 2p - d (K-1) - 1) mod s``.
+
+    This is rho of (ch7-stride): the full convolution of the zero-inserted
+    deltas ends ``rho`` rows short of the padded input, and ``rho`` zero rows
+    are appended. They are not the only rows no window reads: when the taps
+    are sparser than the stride (``K < s``, or a dilation), rows between
+    windows are unread as well, and the full convolution already gives them 0.
+    :func:`unread` lists them all.
     All five are integers along one axis; the kernel must fit the padded input.
     """
-    size, kernel = as_int(size, "size", 1), as_int(kernel, "kernel", 1)
-    conv_geometry((size, 1), (kernel, 1), (as_int(stride, "stride", 1), 1),
-                  (as_int(padding, "padding", 0), 0),
-                  (as_int(dilation, "dilation", 1), 1), kernel_name="kernel")
+    size, kernel, stride, padding, dilation = _one_axis(size, kernel, stride,
+                                                        padding, dilation)
     return (size + 2 * padding - dilation * (kernel - 1) - 1) % stride
+
+
+def unread(size, kernel, stride=1, padding=0, dilation=1):
+    """The input rows (0-based, padding excluded) that no window reads.
+
+    Along one axis the layer reads padded row ``s x + d i`` for outputs
+    ``x = 0, ..., O - 1`` and taps ``i = 0, ..., K - 1``; input row ``r`` is
+    padded row ``r + p``. A row that no pair ``(x, i)`` reaches gets gradient 0.
+
+    Returns
+    -------
+    list of int
+        Increasing, in ``0, ..., size - 1``.
+    """
+    size, kernel, stride, padding, dilation = _one_axis(size, kernel, stride,
+                                                        padding, dilation)
+    out = (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+    read = {stride * x + dilation * i - padding
+            for x in range(out) for i in range(kernel)}
+    return [r for r in range(size) if r not in read]
 
 
 def _check_rule_args(delta, w, x_shape, stride, padding, dilation):

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import cnnlib
-from cnnlib import animate, data, nn, rules, widgets
+from cnnlib import animate, data, glue, nn, rules, widgets
 from cnnlib import viz as V
 from cnnlib.viz import core as VC
 from cnnlib.viz import mlp as vmlp
@@ -257,6 +257,9 @@ SPECS = [
     Spec(rules.leftover, lambda: dict(size=7, kernel=3, stride=2, padding=1, dilation=1),
          dict(size="int:1", kernel="int:1", stride="int:1", padding="int:0",
               dilation="int:1")),
+    Spec(rules.unread, lambda: dict(size=7, kernel=2, stride=3, padding=1, dilation=1),
+         dict(size="int:1", kernel="int:1", stride="int:1", padding="int:0",
+              dilation="int:1")),
     Spec(rules.mode_padding, lambda: dict(k_len=3, mode="same"),
          dict(k_len="int:1", mode="choice", op="choice")),
     Spec(rules.window_origin, lambda: dict(x=0, y=1, k_shape=(2, 2), mode="full"),
@@ -380,6 +383,9 @@ SPECS = [
          dict(x="array:4", labels="labels", n="int:1", dpi="real+"), batch=("x",),
          finite=("x",)),
     # ---- drivers
+    Spec(glue.glue, lambda: dict(name="n_cases", value=3),
+         dict(name="obj", value="scalar")),
+    Spec(glue.words, lambda: dict(items=[2, 5, 8]), dict(items="obj", last="obj")),
     Spec(widgets.interactive, lambda: dict(drawing=_drawing()), dict(drawing="obj")),
     Spec(animate.animation, lambda: dict(drawing=_drawing()),
          dict(drawing="obj", frames="obj?", interval="int:1", caption="obj?",
@@ -502,6 +508,9 @@ def bad_values(kind: str, valid_value=None):
         return st.one_of(*out)
     if kind == "choice":
         return _NOT_CHOICE
+    if kind == "scalar":  # a number or a str for the prose: not bool, array, NaN
+        return st.one_of(st.booleans(), st.none(), st.just(np.array([1.0])),
+                         st.just([1.0]), _NON_FINITE)
     if kind == "obj":
         return st.one_of(st.just(object()), st.integers(), st.none(), st.just(1.5))
     raise AssertionError(f"unknown kind {kind!r}")

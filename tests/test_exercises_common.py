@@ -7,11 +7,11 @@ from cnnlib.exercises.common import WIDTH, as_array, is_int, is_number, report
 
 def test_report_prints_a_wrapped_verdict_and_returns_it(capsys):
     assert report(True, "fine.", "unused") is True
-    assert capsys.readouterr().out == "Right. fine.\n"
+    assert capsys.readouterr().out == "Right. Fine.\n"
     long_hint = "word " * 40
     assert report(False, "", long_hint) is False
     out = capsys.readouterr().out
-    assert out.startswith("Not yet. word")
+    assert out.startswith("Not yet. Word")
     assert all(len(line) <= WIDTH for line in out.splitlines())
 
 

@@ -67,7 +67,7 @@ def _layer(module: str) -> str:
     head = parts[1] if len(parts) > 1 else ""
     if head in NUMERICS:
         return "numerics"
-    if head in ("widgets", "animate"):
+    if head in ("widgets", "animate", "glue"):
         return "drivers"
     if head in ("rules", "exercises", "viz"):
         return head

@@ -7,12 +7,13 @@ import itertools
 import numpy as np
 import pytest
 
-from cnnlib import conv2d_backward, conv2d_forward, conv_transpose2d
+from cnnlib import conv2d_as_dense, conv2d_backward, conv2d_forward, conv_transpose2d
 from cnnlib.rules import (
     dilate_kernel,
     input_gradient_by_rule,
     insert_zeros,
     leftover,
+    unread,
     weight_gradient_by_rule,
 )
 
@@ -61,3 +62,21 @@ def test_rules_reject_mismatched_shapes():
                                (1, 1, 5, 5))
     with pytest.raises(ValueError, match="delta"):
         insert_zeros(np.zeros(3), 2)
+
+
+@pytest.mark.parametrize(("size", "k", "s", "p", "d"),
+                         [(9, 2, 3, 0, 1), (10, 3, 2, 1, 2), (11, 2, 3, 2, 1),
+                          (8, 3, 2, 0, 1), (7, 1, 3, 1, 1), (12, 2, 2, 0, 3)])
+def test_unread_rows_are_the_zero_columns_of_the_dense_matrix(size, k, s, p, d):
+    # a column of M that is all zero belongs to an input no output reads
+    m = conv2d_as_dense(np.ones((1, 1, k, 1)), (1, size, 1), (s, 1), (p, 0), (d, 1))
+    zero_cols = [r for r in range(size) if not m[:, r].any()]
+    assert unread(size, k, s, p, d) == zero_cols
+
+
+def test_unread_includes_rows_between_windows_not_only_the_leftover():
+    # kernel 2, stride 3 on 9 columns: windows {0,1}, {3,4}, {6,7}
+    assert unread(9, 2, 3) == [2, 5, 8] and leftover(9, 2, 3) == 1
+    # dilation 2, stride 2, padding 1 on 10 rows: taps on even padded rows only
+    assert unread(10, 3, 2, 1, 2) == [0, 2, 4, 6, 8]
+    assert unread(11, 2, 3, 2, 1) == [0, 3, 6, 9]
