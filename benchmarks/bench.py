@@ -1,6 +1,6 @@
 """How fast is cnnlib? Speed and memory, measured beside their reference points.
 
-Run from the repository root (``make bench`` does):
+Run from the repository root (``make bench`` does, with the environment below):
 
     .venv/bin/python benchmarks/bench.py            # everything but the make targets
     .venv/bin/python benchmarks/bench.py --make     # also time `make book` / `make test`
@@ -19,6 +19,11 @@ viz       update() + fig.canvas.draw() of every Drawing found in cnnlib.viz.
 notebook  execution time of book/06-training-a-cnn.ipynb (if it exists).
 make      wall time of a clean book build and of the whole test suite (--make).
 
+Some machines set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to pin OpenBLAS to one
+kernel; the comparison would then measure a setting, not the code. ``make bench``
+runs this script with both removed from its environment (``env -u ...``, before
+NumPy loads OpenBLAS); run by hand, the report records whatever was set.
+
 This is a measurement, never a test: nothing here fails a build.
 """
 
@@ -34,40 +39,26 @@ import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-# Some machines set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to pin OpenBLAS to a
-# kernel; they would make the comparison measure a setting, not the code. They
-# are removed here, for this process only (never in tests or CI), before NumPy
-# loads OpenBLAS. --keep-openblas-env keeps them.
-_OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-if "--keep-openblas-env" not in sys.argv and any(
-    v in os.environ for v in _OPENBLAS_VARS
-):
-    env = {k: v for k, v in os.environ.items() if k not in _OPENBLAS_VARS}
-    env["CNNLIB_BENCH_UNSET"] = ",".join(
-        f"{k}={os.environ[k]}" for k in _OPENBLAS_VARS if k in os.environ
-    )
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+import numpy as np
 
-import numpy as np  # noqa: E402  (after the environment is settled)
-
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results.json"
-sys.path.insert(0, str(ROOT))
-
-import cnnlib  # noqa: E402
-from cnnlib import (  # noqa: E402
+import cnnlib
+from cnnlib import (
     conv2d_backward,
     conv2d_backward_naive,
     conv2d_forward,
     conv2d_forward_naive,
     conv2d_output_shape,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+#: Set on some machines to pin OpenBLAS; ``make bench`` unsets them (see above).
+_OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 TARGETS = {
     "conv_ratio": 1.5,  # cnnlib / PyTorch, base configuration
@@ -138,7 +129,6 @@ def _torch():
 
 
 def machine(torch) -> dict:
-    unset = os.environ.get("CNNLIB_BENCH_UNSET")
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu": _cpu_model(),
@@ -153,10 +143,7 @@ def machine(torch) -> dict:
         "torch_threads": torch.get_num_threads() if torch else None,
         "numpy_blas_threads": _numpy_blas_threads(),
         "thread_pools": _blas_info(),
-        "openblas_env": (
-            f"unset for this run: {unset}" if unset
-            else {k: os.environ.get(k) for k in _OPENBLAS_VARS}
-        ),
+        "openblas_env": {k: os.environ.get(k) for k in _OPENBLAS_VARS},
     }
 
 
@@ -487,8 +474,10 @@ def report(results: dict) -> str:
                  f"torch {m.get('torch_threads')}; {m.get('date')}")
     lines.append(f"load average (1 min) {m.get('load_average_at_start', ['?'])[0]} at "
                  f"the start, {m.get('load_average_at_end', ['?'])[0]} at the end")
-    if isinstance(m.get("openblas_env"), str):
-        lines.append(f"OpenBLAS environment {m['openblas_env']}")
+    pinned = {k: v for k, v in (m.get("openblas_env") or {}).items() if v}
+    if pinned:
+        lines.append(f"OpenBLAS pinned by the environment: {pinned} "
+                     "(`make bench` runs without it)")
     conv = results.get("conv")
     mem = results.get("memory", {})
     if conv:
@@ -571,8 +560,6 @@ def main(argv=None) -> int:
                         help="slider steps timed per drawing")
     parser.add_argument("--no-save", action="store_true",
                         help="print only; leave benchmarks/results.json alone")
-    parser.add_argument("--keep-openblas-env", action="store_true",
-                        help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if set")
     args = parser.parse_args(argv)
     sections = set(args.only or [s for s in SECTIONS if s != "make" or args.make])
 

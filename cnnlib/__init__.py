@@ -21,77 +21,14 @@ Every name of the numerical contract is importable from here, e.g.
 
 __version__ = "0.1.0"
 
-from cnnlib.activations import (
-    ACTIVATIONS,
-    relu,
-    relu_prime,
-    sigmoid,
-    sigmoid_prime,
-    tanh,
-    tanh_prime,
-)
-from cnnlib.conv import (
-    Conv2dCache,
-    conv2d_as_dense,
-    conv2d_backward,
-    conv2d_backward_naive,
-    conv2d_forward,
-    conv2d_forward_naive,
-    conv2d_output_shape,
-    conv_transpose2d,
-    convolve2d,
-    correlate2d,
-    rot180,
-)
-from cnnlib.gradcheck import numerical_gradient, relative_error
-from cnnlib.losses import (
-    quadratic_cost,
-    quadratic_cost_grad,
-    softmax,
-    softmax_cross_entropy,
-)
-from cnnlib.mlp import MLP, Backprop, Forward, tiny_example
-from cnnlib.pool import (
-    PoolCache,
-    avg_pool2d_backward,
-    avg_pool2d_forward,
-    max_pool2d_backward,
-    max_pool2d_forward,
-)
+# Each module's __all__ is its public API, listed once; the top level is their union.
+from cnnlib import activations, conv, gradcheck, losses, mlp, pool
+from cnnlib.activations import *
+from cnnlib.conv import *
+from cnnlib.gradcheck import *
+from cnnlib.losses import *
+from cnnlib.mlp import *
+from cnnlib.pool import *
 
-__all__ = [
-    "ACTIVATIONS",
-    "MLP",
-    "Backprop",
-    "Forward",
-    "Conv2dCache",
-    "PoolCache",
-    "__version__",
-    "avg_pool2d_backward",
-    "avg_pool2d_forward",
-    "conv2d_as_dense",
-    "conv2d_backward",
-    "conv2d_backward_naive",
-    "conv2d_forward",
-    "conv2d_forward_naive",
-    "conv2d_output_shape",
-    "conv_transpose2d",
-    "convolve2d",
-    "correlate2d",
-    "max_pool2d_backward",
-    "max_pool2d_forward",
-    "numerical_gradient",
-    "quadratic_cost",
-    "quadratic_cost_grad",
-    "relative_error",
-    "relu",
-    "relu_prime",
-    "rot180",
-    "sigmoid",
-    "sigmoid_prime",
-    "softmax",
-    "softmax_cross_entropy",
-    "tanh",
-    "tanh_prime",
-    "tiny_example",
-]
+__all__ = ["__version__", *activations.__all__, *conv.__all__, *gradcheck.__all__,
+           *losses.__all__, *mlp.__all__, *pool.__all__]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
+from pathlib import Path
 
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import HTMLWriter
 
 from cnnlib.validation import as_int, as_real, check_choice, check_instance
 from cnnlib.viz.core.base import Drawing
@@ -59,7 +61,8 @@ class AnimationHTML:
         return self.html
 
     def __len__(self) -> int:
-        return len(self.html)
+        """The number of frames (not the length of the markup: see ``.html``)."""
+        return self.n_frames
 
 
 def make_accessible(player: str, alt: str, label: str) -> str:
@@ -159,25 +162,22 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     if not drawing.alt:
         raise ValueError(f"drawing: {type(drawing).__name__} has no alt text")
     before = drawing.state
-
-    def step(i):
-        drawing.update(**frames[i])
-        return []
-
-    anim = FuncAnimation(drawing.fig, step, frames=len(frames), interval=interval,
-                         repeat=False, blit=False)
-    if dpi is not None:
-        old_dpi = drawing.fig.dpi
-        drawing.fig.set_dpi(dpi)
+    old_dpi = drawing.fig.dpi
+    # matplotlib's HTML writer, fed frame by frame: no Animation object, so no
+    # timer or draw handler is left on the figure (it lives only as HTML)
+    writer = HTMLWriter(fps=1000 / interval, embed_frames=True,
+                        default_mode=default_mode)
     try:
-        player = anim.to_jshtml(default_mode=default_mode)
+        drawing.fig.set_dpi(dpi or old_dpi)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp, "player.html")
+            with writer.saving(drawing.fig, path, drawing.fig.dpi):
+                for frame in frames:
+                    drawing.update(**frame)
+                    writer.grab_frame()
+            player = path.read_text()
     finally:
-        if dpi is not None:
-            drawing.fig.set_dpi(old_dpi)
-        # The animation must not start a timer on a later draw of this figure
-        # (it would, through its first-draw handler): it lives only as HTML.
-        drawing.fig.canvas.mpl_disconnect(anim._first_draw_id)
-        anim.event_source = None
+        drawing.fig.set_dpi(old_dpi)
         drawing.update(**before)
     player = make_accessible(player, drawing.alt, label or f"Frame of: {drawing.alt}")
     if caption:

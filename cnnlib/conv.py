@@ -2,7 +2,7 @@
 
 Conventions (see the book's notation page): arrays are float64, batched tensors
 NCHW, kernels ``(F, C, KH, KW)``; indices are 0-based. A conv layer computes a
-cross-correlation, as PyTorch does,
+cross-correlation, as PyTorch does::
 
     z[n, f, x, y] = b[f] + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
 
@@ -54,7 +54,8 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------
-# Single-channel correlation and convolution (same outputs as scipy.signal)
+# Single-channel correlation and convolution (scipy.signal's outputs; "valid" refuses
+# a kernel larger than the input, where SciPy swaps the two: see correlate2d)
 # --------------------------------------------------------------------------------------
 
 
@@ -117,14 +118,15 @@ def _check_valid_fits(a, k, mode):
     if mode == "valid" and (k.shape[0] > a.shape[0] or k.shape[1] > a.shape[1]):
         raise ValueError(
             f"k: kernel shape {k.shape} is larger than the input a shape {a.shape} "
-            "in mode 'valid' (needs KH <= H and KW <= W)"
+            "in mode 'valid' (needs KH <= H and KW <= W; unlike scipy.signal, "
+            "cnnlib does not swap a and k: were they passed the wrong way round?)"
         )
 
 
 def correlate2d(a, k, mode="valid"):
     """Cross-correlation of one 2-D array with one 2-D kernel, written ``a ⋆ k``.
 
-    In "full" mode, with ``a`` taken as zero outside its bounds,
+    In "full" mode, with ``a`` taken as zero outside its bounds::
 
         (a ⋆ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x+i-(KH-1), y+j-(KW-1)] k[i, j]
 
@@ -132,7 +134,13 @@ def correlate2d(a, k, mode="valid"):
     kernel lies inside ``a``: x = KH-1..H-1 of the full output, i.e.
     ``(a ⋆ k)[x, y] = sum_{i,j} a[x+i, y+j] k[i, j]`` for x = 0..H-KH,
     y = 0..W-KW. "same" keeps H x W full-mode positions starting at
-    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`.
+    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`
+    wherever cnnlib accepts the input. One case it refuses: in "valid" mode a
+    kernel larger than ``a`` (KH > H or KW > W) raises ``ValueError``, where
+    SciPy, if ``k`` is at least as large in every dimension, swaps the two
+    inputs (scipy gh-5897) and returns ``rot180(correlate2d(k, a))``, the input
+    sliding over the kernel. In the book the kernel slides over the input, so a
+    kernel that does not fit is a mistake to report, not to reinterpret.
 
     Parameters
     ----------
@@ -158,7 +166,7 @@ def correlate2d(a, k, mode="valid"):
 def convolve2d(a, k, mode="valid"):
     """Convolution of one 2-D array with one 2-D kernel, written ``a ∗ k``.
 
-    In "full" mode, with ``a`` taken as zero outside its bounds,
+    In "full" mode, with ``a`` taken as zero outside its bounds::
 
         (a ∗ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x-i, y-j] k[i, j]
 
@@ -167,8 +175,11 @@ def convolve2d(a, k, mode="valid"):
     "valid" modes). "valid" keeps full-mode rows KH-1..H-1 and columns
     KW-1..W-1; "same" keeps H x W positions starting at
     ``((KH-1) // 2, (KW-1) // 2)``. All three agree with
-    :func:`scipy.signal.convolve2d`; for an even kernel size, "same" starts one
-    position earlier than in :func:`correlate2d`, as in SciPy.
+    :func:`scipy.signal.convolve2d` wherever cnnlib accepts the input; for an
+    even kernel size, "same" starts one position earlier than in
+    :func:`correlate2d`, as in SciPy. As in :func:`correlate2d`, "valid" mode
+    refuses a kernel larger than ``a`` (SciPy would swap the inputs; for a
+    convolution that gives ``convolve2d(k, a)``).
 
     Parameters
     ----------
@@ -304,7 +315,7 @@ def _pad(x, padding):
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
     """Forward pass of a conv layer, as plain loops over the book's indices.
 
-    Implements, for every n, f and output position (x, y),
+    Implements, for every n, f and output position (x, y)::
 
         z[n, f, x, y] = b[f] + sum_{c=0..C-1} sum_{i=0..KH-1} sum_{j=0..KW-1}
                         xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
@@ -366,7 +377,7 @@ def conv2d_backward_naive(dy, cache):
     """Backward pass of a conv layer, as plain loops over the book's indices.
 
     Each forward term ``xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]`` sends
-    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``:
+    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``::
 
         dw[f, c, i, j]                 += dy[n, f, x, y] xpad[n, c, x*s+i*d, y*s+j*d]
         dxpad[n, c, x*s+i*d, y*s+j*d]  += dy[n, f, x, y] w[f, c, i, j]
@@ -515,7 +526,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     """Forward pass of a conv layer: ``z = a ⋆ w + b``, vectorised.
 
     Computes the same numbers as :func:`conv2d_forward_naive` and
-    ``torch.nn.functional.conv2d``:
+    ``torch.nn.functional.conv2d``::
 
         z[n, f, x, y] = b[f]
                         + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
@@ -617,7 +628,7 @@ def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
     :func:`conv2d_backward` computes for a conv layer with kernels ``w`` and the
     same stride, padding and dilation: the map z -> a of the forward pass
     transposed. The same numbers as ``torch.nn.functional.conv_transpose2d``.
-    Its output size is
+    Its output size is::
 
         H_out = (H - 1) s - 2p + d (KH - 1) + output_padding + 1
 

@@ -1,11 +1,11 @@
 """Gradient checking by central differences.
 
 A backward pass is trusted only after it agrees with the slope that the
-forward pass itself shows when one input is nudged:
+forward pass itself shows when one input is nudged::
 
     ∂f/∂x[k] ≈ (f(x + h e_k) - f(x - h e_k)) / (2h)
 
-whose error is O(h²) (plus rounding of order eps·|f|/h).
+whose error is O(h²) (plus rounding of order ``eps·|f|/h``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["numerical_gradient", "relative_error"]
 def numerical_gradient(f, x, h=1e-6):
     """Central-difference gradient of a scalar function ``f`` at ``x``.
 
-    For every index k of ``x`` (any shape, including 0-d),
+    For every index k of ``x`` (any shape, including 0-d)::
 
         g[k] = (f(x + h e_k) - f(x - h e_k)) / (2h)
 
@@ -77,7 +77,7 @@ def _scalar(value):
 
 
 def relative_error(a, b):
-    """Relative difference of two arrays, scaled by their size.
+    """Relative difference of two arrays, scaled by their size::
 
         relative_error(a, b) = max_k |a[k] - b[k]| / max( max_k (|a[k]| + |b[k]|), tiny )
 

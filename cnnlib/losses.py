@@ -40,7 +40,7 @@ def _check_pair(a, y):
 
 
 def quadratic_cost(a, y):
-    """Quadratic cost, mean over the batch.
+    """Quadratic cost, mean over the batch::
 
         C = (1/N) sum_{n=0..N-1} (1/2) ||a[n] - y[n]||²
 
@@ -103,7 +103,7 @@ def softmax(z, axis=-1):
 
 
 def softmax_cross_entropy(logits, labels):
-    """Softmax followed by cross-entropy, mean over the batch, and its gradient.
+    """Softmax followed by cross-entropy, mean over the batch, and its gradient::
 
         p[n] = softmax(logits[n]),   C = -(1/N) sum_n log p[n, labels[n]]
         ∂C/∂logits[n, k] = (p[n, k] - [k == labels[n]]) / N

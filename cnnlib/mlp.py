@@ -3,7 +3,7 @@
 Notation (the book's, chapter 1; the same in code and text, no shifted index):
 layers ``l = 0..L``, layer 0 is the input and layer ``L`` the output; layer
 ``l`` has ``n_l`` neurons. The weights ``w^l`` (shape ``(n_l, n_{l-1})``) and
-the bias ``b^l`` (shape ``(n_l,)``) lead INTO layer ``l``, for ``l = 1..L``:
+the bias ``b^l`` (shape ``(n_l,)``) lead INTO layer ``l``, for ``l = 1..L``::
 
     z^l = w^l a^{l-1} + b^l,    a^l = sigma(z^l),    a^0 = x,
 
@@ -13,7 +13,7 @@ module has length ``L + 1`` and is indexed by the layer number ``l``, so
 ``weights[l]`` is ``w^l``; entries that do not exist (``w^0``, ``b^0``, ``z^0``,
 ``delta^0``) are ``None``.
 
-The four equations :meth:`MLP.backprop` implements:
+The four equations :meth:`MLP.backprop` implements::
 
     (BP1)  delta^L = grad_a C ⊙ sigma'(z^L)
     (BP2)  delta^l = ((w^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l)     for l = L-1..1

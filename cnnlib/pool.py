@@ -2,7 +2,7 @@
 
 For an input ``x`` of shape (N, C, H, W), a window ``(KH, KW)`` and a stride
 ``(s1, s2)`` (default: the window size, so windows tile without overlap), output
-position (x, y) pools the window
+position (x, y) pools the window::
 
     x[n, c, x*s1 + i, y*s2 + j]   for i = 0..KH-1, j = 0..KW-1,
 

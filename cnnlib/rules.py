@@ -27,18 +27,18 @@ Chapter 7, the general layer, one rule at a time
   outer ``p`` rows and columns;
 - channels: sum over the filters ``f`` the full convolutions with ``w[f, c]``.
 
-For a forward pass (eq. ch7-forward)
+For a forward pass (eq. ch7-forward)::
 
     z[n, f, x, y] = sum_c sum_i sum_j a_p[n, c, s1 x + d1 i, s2 y + d2 j] w[f, c, i, j]
 
-the input gradient is (eq. ch7-general)
+the input gradient is (eq. ch7-general)::
 
     dC/da_p[n, c] = sum_f  D[n, f]  (full convolution)  w_d[f, c],
 
 with D the zero-inserted delta map and w_d the dilated kernel, padded with
 ``rho = (H + 2p - d (K - 1) - 1) mod s`` zero rows at the bottom (the rows past
 the last window; :func:`unread` lists every row no window reads), and the
-weight gradient is
+weight gradient is::
 
     dC/dw[f, c, i, j] = sum_n (a_p[n, c]  (valid correlation)  D[n, f])[d1 i, d2 j].
 
@@ -439,10 +439,11 @@ def leftover(size, kernel, stride=1, padding=0, dilation=1):
 
     This is rho of (ch7-stride): the full convolution of the zero-inserted
     deltas ends ``rho`` rows short of the padded input, and ``rho`` zero rows
-    are appended. They are not the only rows no window reads: when the taps
-    are sparser than the stride (``K < s``, or a dilation), rows between
-    windows are unread as well, and the full convolution already gives them 0.
-    :func:`unread` lists them all.
+    are appended. With padding, these rows may be padding rows (then cropped).
+    They are not the only rows no window reads: when the taps are sparser
+    than the stride (``K < s``, or a dilation ``d > 1`` together with a stride
+    ``s > 1``), rows between windows are unread as well, and the full
+    convolution already gives them 0. :func:`unread` lists them all.
     All five are integers along one axis; the kernel must fit the padded input.
     """
     size, kernel, stride, padding, dilation = _one_axis(size, kernel, stride,
@@ -627,3 +628,168 @@ def scatter_partial_sums(delta, w, in_shape, stride, upto):
         sums[s * x:s * x + kh, s * y:s * y + kw] += delta[x, y] * w
         touched[s * x:s * x + kh, s * y:s * y + kw] = True
     return sums, touched
+
+
+# ---- Chapter 7: the explorer, one output's window and one input's routes -----------
+
+__all__ += [  # extended here, so that this section merges on its own
+    "input_routes",
+    "read_mask",
+    "rotated_kernel_view",
+    "window_taps",
+]
+
+
+def _explorer_geometry(in_shape, kernel_shape, stride, padding, dilation):
+    """Checked ``(H, W), (KH, KW), (OH, OW), s, p, d`` of a one-channel layer."""
+    hw = as_pair(in_shape, "in_shape", 1)
+    k = as_pair(kernel_shape, "kernel_shape", 1)
+    s, p, d = (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
+               as_pair(dilation, "dilation", 1))
+    out = conv2d_output_shape(hw, k, s, p, d)  # raises when no window fits
+    return hw, k, out, s, p, d
+
+
+def _check_cell(name, cell, shape, what):
+    a, b = cell
+    if not (0 <= a < shape[0] and 0 <= b < shape[1]):
+        raise ValueError(f"{name}: expected a cell of the {shape[0]}x{shape[1]} "
+                         f"{what}, 0..{shape[0] - 1} and 0..{shape[1] - 1}; got "
+                         f"({a}, {b})")
+
+
+def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
+                dilation=1):
+    """The cells that output (x, y) reads, and the weight each one meets.
+
+    One channel of eq. (ch7-forward)::
+
+        z[x, y] = sum_{i=0}^{KH-1} sum_{j=0}^{KW-1} a_p[s1 x + d1 i, s2 y + d2 j] w[i, j]
+
+    where ``a_p[R, T] = a[R - p1, T - p2]`` inside the input and 0 in the padding.
+
+    Parameters
+    ----------
+    x, y : int
+        The output cell, 0 <= x < OH and 0 <= y < OW.
+    in_shape : (H, W)
+    kernel_shape : (KH, KW)
+    stride, padding, dilation : int or (int, int)
+        As in PyTorch.
+
+    Returns
+    -------
+    list of (i, j, r, t)
+        In the kernel's reading order: weight w[i, j] meets a[r, t] with
+        ``r = s1 x + d1 i - p1`` and ``t = s2 y + d2 j - p2``. When r is outside
+        0..H-1 or t outside 0..W-1 the tap reads the padding, a zero.
+    """
+    _, (kh, kw), out, s, p, d = _explorer_geometry(in_shape, kernel_shape, stride,
+                                                   padding, dilation)
+    _check_cell("(x, y)", (x, y), out, "output")
+    return [(i, j, s[0] * x + d[0] * i - p[0], s[1] * y + d[1] * j - p[1])
+            for i in range(kh) for j in range(kw)]
+
+
+def input_routes(r: int, t: int, in_shape, kernel_shape, stride=1, padding=0,
+                 dilation=1):
+    """Every output that a[r, t] feeds, and the weight on the way.
+
+    By eq. (ch7-connection), w[i, j] carries a[r, t] to z[x, y] exactly when
+    ``r + p1 = s1 x + d1 i`` and ``t + p2 = s2 y + d2 j`` with 0 <= x < OH,
+    0 <= y < OW, 0 <= i < KH and 0 <= j < KW, so that::
+
+        dC/da[r, t] = sum over the routes (x, y, i, j) of delta[x, y] w[i, j].
+
+    Parameters
+    ----------
+    r, t : int
+        The input cell, 0 <= r < H and 0 <= t < W.
+    in_shape, kernel_shape, stride, padding, dilation
+        As in :func:`window_taps`.
+
+    Returns
+    -------
+    list of (x, y, i, j)
+        In the kernel's reading order. Empty when no window reads a[r, t]: its
+        gradient is then 0.
+    """
+    hw, (kh, kw), (oh, ow), s, p, d = _explorer_geometry(
+        in_shape, kernel_shape, stride, padding, dilation)
+    _check_cell("(r, t)", (r, t), hw, "input")
+    routes = []
+    for i in range(kh):
+        x, rest = divmod(r + p[0] - d[0] * i, s[0])
+        if rest or not 0 <= x < oh:
+            continue
+        for j in range(kw):
+            y, rest = divmod(t + p[1] - d[1] * j, s[1])
+            if not rest and 0 <= y < ow:
+                routes.append((x, y, i, j))
+    return routes
+
+
+def read_mask(in_shape, kernel_shape, stride=1, padding=0, dilation=1):
+    """Which input cells some window reads: ``mask[r, t]`` is True when
+    :func:`input_routes` of (r, t) is not empty.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (H, W)
+        False at the cells that no window reads: the stride skips them (the
+        ``rho`` rows of eq. ch7-stride) or they fall between the taps of a
+        dilated kernel. Their gradient is 0.
+    """
+    hw, _, _, _, _, _ = _explorer_geometry(in_shape, kernel_shape, stride, padding,
+                                           dilation)
+    return np.array([[bool(input_routes(r, t, in_shape, kernel_shape, stride,
+                                        padding, dilation))
+                      for t in range(hw[1])] for r in range(hw[0])], dtype=bool)
+
+
+def rotated_kernel_view(delta, in_shape, kernel_shape, stride=1, padding=0,
+                        dilation=1):
+    """The grid G that rot180 of the dilated kernel slides over to give dC/da.
+
+    Eq. (ch7-general) for one channel, written as one valid correlation::
+
+        dC/da[r, t] = sum_{u=0}^{d1 (KH-1)} sum_{v=0}^{d2 (KW-1)}
+                      G[r + u, t + v] rot180(w_d)[u, v],
+
+    for r = 0..H-1, t = 0..W-1, with ``G[o1 + s1 x, o2 + s2 y] = delta[x, y]``
+    (offset ``o = d (K - 1) - p``) and G zero elsewhere: the deltas with
+    ``s - 1`` zeros between them, padded for the full correlation, and the ``p``
+    rows of padding already cropped. A delta that would fall outside G (an
+    output whose window holds padding only) reaches no input.
+
+    Parameters
+    ----------
+    delta : array_like, shape (OH, OW)
+    in_shape, kernel_shape, stride, padding, dilation
+        As in :func:`window_taps`.
+
+    Returns
+    -------
+    G : numpy.ndarray, shape (H + d1 (KH-1), W + d2 (KW-1))
+    where : numpy.ndarray of int, same shape
+        ``x * OW + y`` in the cell that holds delta[x, y], -1 in the zeros.
+    """
+    delta = as_float_array(delta, "delta")
+    hw, k, out, s, p, d = _explorer_geometry(in_shape, kernel_shape, stride,
+                                             padding, dilation)
+    if delta.shape != out:
+        raise ValueError(f"delta: expected shape {out} for in_shape {hw}, kernel "
+                         f"{k}, stride {s}, padding {p}, dilation {d}; got "
+                         f"{delta.shape}")
+    span = (d[0] * (k[0] - 1), d[1] * (k[1] - 1))
+    shape = (hw[0] + span[0], hw[1] + span[1])
+    grid = np.zeros(shape)
+    where = np.full(shape, -1, dtype=int)
+    for x in range(out[0]):
+        for y in range(out[1]):
+            u = span[0] - p[0] + s[0] * x
+            v = span[1] - p[1] + s[1] * y
+            if 0 <= u < shape[0] and 0 <= v < shape[1]:
+                grid[u, v] = delta[x, y]
+                where[u, v] = x * out[1] + y
+    return grid, where

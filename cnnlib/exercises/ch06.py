@@ -14,7 +14,7 @@ import numpy as np
 
 from cnnlib.exercises import common as ex
 from cnnlib.gradcheck import numerical_gradient
-from cnnlib.nn import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU, Sequential
+from cnnlib.nn import Layer, Sequential, digits_cnn
 from cnnlib.pool import avg_pool2d_backward, avg_pool2d_forward
 
 __all__ = [
@@ -30,13 +30,9 @@ _HERE = __name__ + "."
 
 
 def chapter_model(seed: int = 0, padding: int = 1) -> Sequential:
-    """The network trained in chapter 6: conv 3x3 (16 filters, padding 1), ReLU,
-    max pooling 2x2, flatten, dense 256 -> 10 (``padding=0`` builds the model of
-    a reader who forgets the padding: dense 144 -> 10)."""
-    side = (8 + 2 * padding - 2) // 2
-    return Sequential(Conv2D(1, 16, 3, padding=padding, seed=seed), ReLU(),
-                      MaxPool2D(2), Flatten(), Dense(16 * side * side, 10,
-                                                     seed=seed + 1))
+    """The network trained in chapter 6, :func:`cnnlib.nn.digits_cnn`
+    (``padding=0`` builds the model of a reader who forgets the padding)."""
+    return digits_cnn(seed, padding)
 
 
 def _shapes(model: Sequential) -> tuple[tuple[int, ...], ...]:

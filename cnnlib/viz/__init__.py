@@ -8,7 +8,8 @@ beside it draws one family of figures, in the order of the chapters:
 - :mod:`~cnnlib.viz.mlp` (chapter 1), :mod:`~cnnlib.viz.sharing` (2),
   :mod:`~cnnlib.viz.sliding` (3), :mod:`~cnnlib.viz.deltas` and
   :mod:`~cnnlib.viz.rotation` (4), :mod:`~cnnlib.viz.wgrad` (5),
-  :mod:`~cnnlib.viz.training` (6), :mod:`~cnnlib.viz.beyond` (7).
+  :mod:`~cnnlib.viz.training` (6), :mod:`~cnnlib.viz.beyond` and
+  :mod:`~cnnlib.viz.explorer` (7).
 
 The numbers the figures show come from :mod:`cnnlib.rules` and the numerics;
 nothing here computes a gradient of its own.
@@ -30,6 +31,7 @@ from cnnlib.viz.core import (
     png,
 )
 from cnnlib.viz.deltas import DeltaPropagation, plot_dense_transpose
+from cnnlib.viz.explorer import LayerExplorer
 from cnnlib.viz.mlp import MLPDeltaDrawing, network_figure
 from cnnlib.viz.rotation import KernelRotation
 from cnnlib.viz.sharing import WeightSharingDrawing, sharing_networks_figure
@@ -51,6 +53,7 @@ __all__ = [
     "Drawing",
     "GridArtist",
     "KernelRotation",
+    "LayerExplorer",
     "MLPDeltaDrawing",
     "Param",
     "PathText",

@@ -21,24 +21,13 @@ from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import GridArtist, Outlines
 from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
-from cnnlib.viz.core.text import PathText, TextGrid
+from cnnlib.viz.core.text import PathText, TextGrid, num
 
 __all__ = ["StrideBackward", "dilation_figure", "pooling_figure"]
 
 #: The running example of the drawing: kernel of chapter 3, small-integer deltas.
 EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0], [1.0, 1.0, -2.0]])
-#: Face colour of cells that hold structural zeros (inserted, holes, never read).
-ZERO_GREY = "#E4E4E4"
-
-
-def _grey_cells(ax, mask, origin, hatch=None):
-    x0, y0 = origin
-    for (r, c), on in np.ndenumerate(mask):
-        if on:
-            ax.add_patch(Rectangle((x0 + c - 0.5, y0 + r - 0.5), 1, 1,
-                                   facecolor=ZERO_GREY, edgecolor="#999999",
-                                   hatch=hatch, linewidth=0, zorder=1.5))
 
 
 class StrideBackward(Drawing):
@@ -70,6 +59,7 @@ class StrideBackward(Drawing):
             self.never_read[h - rho[0]:, :] = True
         if rho[1]:
             self.never_read[:, wd - rho[1]:] = True
+        sx = "x" if s == 1 else f"{s}x"
         spread_text = (
             f"The {oh}x{ow} delta map is spread out with {s - 1} "
             f"zero{'s' if s > 2 else ''} between neighbours, so delta[x, y] sits at "
@@ -77,7 +67,7 @@ class StrideBackward(Drawing):
         self.alt = (
             f"Backward pass of a stride-{s} layer with a {kh}x{kw} kernel on a "
             f"{h}x{wd} input. For the chosen output (x, y), the left grid shows the "
-            f"forward window, rows {s}x to {s}x+{kh - 1}. " + spread_text
+            f"forward window, rows {sx} to {sx}+{kh - 1}. " + spread_text
             + "On the right, each delta adds itself times the kernel "
             "onto the window it came from; the sums fill in as the output position "
             "advances" + (", and the rows and columns that no window read stay zero."
@@ -96,8 +86,8 @@ class StrideBackward(Drawing):
         self._origins = {"a": (0.0, 0.0), "delta": (x_mid, 0.0), "D": (x_mid, y_d),
                          "res": (x_res, 0.0)}
         GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="", fontsize=10,
-                   title="aˡ: window of zˡ⁺¹[x, y]")
-        _grey_cells(ax, self.never_read, (0.0, 0.0), hatch="///")
+                   title="aˡ: window of zˡ⁺¹[x, y]").grey_cells(self.never_read,
+                                                              hatch="///")
         for x0 in (0.0, x_res):   # row and column numbers of the input grids
             for r in range(h):
                 ax.text(x0 - 0.6, r, str(r), ha="right", va="center", fontsize=9,
@@ -105,21 +95,21 @@ class StrideBackward(Drawing):
             for c in range(wd):
                 ax.text(x0 + c, h - 0.35, str(c), ha="center", va="top", fontsize=9,
                         color="#555555")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
+        GridArtist(ax, self.delta, cmap=None, fmt="g", fontsize=10,
                    origin=self._origins["delta"], title="δˡ⁺¹")
         if s > 1:
             spread = np.zeros((dh, dw_))
             spread[::s, ::s] = self.delta
             inserted = np.ones((dh, dw_), dtype=bool)
             inserted[::s, ::s] = False
-            GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10,
+            GridArtist(ax, spread, cmap=None, fmt="g", fontsize=10,
                        origin=self._origins["D"],
-                       title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
-            _grey_cells(ax, inserted, self._origins["D"])
+                       title=f"D: {s - 1} zero{'s' if s > 2 else ''} between",
+                       ).grey_cells(inserted, text_color="black")
         self.res_grid = GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="",
                                    origin=self._origins["res"], fontsize=10,
                                    title="∂C/∂aˡ: each δ adds δ·w")
-        _grey_cells(ax, self.never_read, self._origins["res"], hatch="///")
+        self.res_grid.grey_cells(self.never_read, hatch="///")
         xr, yr = self._origins["res"]
         cells = [(xr + c, yr + r) for r in range(h) for c in range(wd)]
         self.sums = TextGrid(ax, cells, size=9.5, zorder=6)
@@ -163,14 +153,14 @@ class StrideBackward(Drawing):
         self.cell_d.show([(s * x, s * y)] if s > 1 else [], origin=self._origins["D"])
         sums, touched = scatter_partial_sums(self.delta, self.w, self.in_shape, s,
                                              x * ow + y + 1)
-        self.sums.set_texts([f"{v:g}" if t or nr else ""
+        self.sums.set_texts([num(v) if t or nr else ""
                              for v, t, nr in zip(sums.ravel(), touched.ravel(),
                                                  self.never_read.ravel(), strict=True)])
         v = self.delta[x, y]
-        vs = f"({v:g})" if v < 0 else f"{v:g}"
+        vs = num(v, paren=True)
         where = f" sits at D[{s * x}, {s * y}] and" if s > 1 else ""
         self.line.set_text(
-            f"δˡ⁺¹[{x}, {y}] = {v:g}{where} adds "
+            f"δˡ⁺¹[{x}, {y}] = {num(v)}{where} adds "
             f"{vs}·w[i, j] to ∂C/∂aˡ[{s * x} + i, {s * y} + j], i = 0..{kh - 1}, "
             f"j = 0..{kw - 1},")
         self.line2.set_text("the window it came from; overlapping windows add up "
@@ -198,13 +188,13 @@ def dilation_figure(w=None, dilation=2, *, dpi: int = 90):
     x2 = x1 + dw_ + 1.5
     fig = new_figure(0.5 * (x2 + dw_ + 0.5), 0.5 * (dh + 2.2), dpi=dpi)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    GridArtist(ax, w, cmap=None, fmt="{:g}", title="w")
-    GridArtist(ax, w_d, cmap=None, fmt="{:g}", origin=(x1, 0.0),
-               title=f"w with holes, d = {d}")
-    _grey_cells(ax, holes, (x1, 0.0), hatch="///")
-    GridArtist(ax, w_d[::-1, ::-1], cmap=None, fmt="{:g}", origin=(x2, 0.0),
-               title="rot180 of it")
-    _grey_cells(ax, holes[::-1, ::-1], (x2, 0.0), hatch="///")
+    GridArtist(ax, w, cmap=None, fmt="g", title="w")
+    GridArtist(ax, w_d, cmap=None, fmt="g", origin=(x1, 0.0),
+               title=f"w with holes, d = {d}").grey_cells(holes, hatch="///",
+                                                          text_color="black")
+    GridArtist(ax, w_d[::-1, ::-1], cmap=None, fmt="g", origin=(x2, 0.0),
+               title="rot180 of it").grey_cells(holes[::-1, ::-1], hatch="///",
+                                                text_color="black")
     ax.set_xlim(-0.8, x2 + dw_)
     ax.set_ylim(dh + 0.2, -2.0)
     return fig
@@ -247,12 +237,12 @@ def pooling_figure(x, delta, *, dpi: int = 90):
     width = origins[3] + w
     fig = new_figure(0.5 * (width + 0.6), 0.5 * (h + 2.4), dpi=dpi)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    GridArtist(ax, x, cmap=None, fmt="{:g}", title="aˡ (2×2 windows)")
-    GridArtist(ax, delta, cmap=None, fmt="{:g}", origin=(origins[1], 0.0),
+    GridArtist(ax, x, cmap=None, fmt="g", title="aˡ (2×2 windows)")
+    GridArtist(ax, delta, cmap=None, fmt="g", origin=(origins[1], 0.0),
                title="δˡ⁺¹")
-    GridArtist(ax, dmax, cmap=None, fmt="{:g}", origin=(origins[2], 0.0),
+    GridArtist(ax, dmax, cmap=None, fmt="g", origin=(origins[2], 0.0),
                title="∂C/∂aˡ, max pool")
-    GridArtist(ax, davg, cmap=None, fmt="{:g}", origin=(origins[3], 0.0),
+    GridArtist(ax, davg, cmap=None, fmt="g", origin=(origins[3], 0.0),
                title="∂C/∂aˡ, average pool")
     winners = Outlines(ax, oh * ow, ROLE["delta"], width=3.0)
     routed = Outlines(ax, oh * ow, ROLE["delta"], width=3.0)

@@ -6,7 +6,7 @@ layer l+1 does position (p, q) of layer l feed, and through which weight.
 the zero-padded delta map with the rotated kernel, one position at a time.
 
 The forward pass is a cross-correlation, z^{l+1} = a^l ⋆ w^{l+1} + b^{l+1}
-(as in :func:`cnnlib.conv2d_forward`), so
+(as in :func:`cnnlib.conv2d_forward`), so::
 
     δ^l[p, q] = σ′(z^l[p, q]) · Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} δ^{l+1}[p-i, q-j] w[i, j]
 
@@ -29,22 +29,16 @@ from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
 from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
-from cnnlib.viz.core.text import PathText
+from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["DeltaPropagation", "plot_dense_transpose"]
 
 #: The kernel of the chapter's running example: distinct numbers, so a reader
 #: can see where each one lands after the rotation.
 EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
-#: Face colour of the zero-padding cells.
-PAD_GREY = "#E4E4E4"
 #: The deltas of layer l+1 in the running example (small integers).
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
-
-def _num(v: float) -> str:
-    text = f"{v:g}"
-    return f"({text})" if v < 0 else text
 
 
 class DeltaPropagation(Drawing):
@@ -84,24 +78,20 @@ class DeltaPropagation(Drawing):
         self.fig = new_figure(0.46 * (width + 1), 0.46 * (height + 1.2), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="{:g}",
+        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="g",
                                       title="δˡ⁺¹ padded with zeros")
         self._is_pad = np.ones_like(padded, dtype=bool)
         self._is_pad[kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow] = False
         # padding: grey cells with grey zeros, and a dark frame round the real
         # deltas (a shape cue as well as a shade; flat fills keep the PNGs small)
-        for (r, c), pad in np.ndenumerate(self._is_pad):
-            if pad:
-                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=PAD_GREY,
-                                       linewidth=0, zorder=1.5))
-                self.padded_grid.texts[r, c].set_color("#666666")
+        self.padded_grid.grey_cells(self._is_pad)
         ax.add_patch(Rectangle((kw - 1.5, kh - 1.5), ow, oh, fill=False,
                                edgecolor="#222222", linewidth=1.8, zorder=2.2))
-        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}",
+        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="g",
                                  origin=(x_w, 0.0), title="wˡ⁺¹ (stored)")
-        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}",
+        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="g",
                                  origin=(x_w, kh + 1.6), title="rot180(wˡ⁺¹)")
-        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="{:g}",
+        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="g",
                                    origin=(x_r, 0.0),
                                    title="Σ δˡ⁺¹·w (then ⊙ σ′)")
         # the window of the rotated kernel and its weight labels
@@ -114,7 +104,7 @@ class DeltaPropagation(Drawing):
         for u in range(kh):
             for v in range(kw):
                 self.wlabels[u, v] = PathText(
-                    ax, 0, 0, f"×{rw[u, v]:g}", ha="right", va="bottom", size=7,
+                    ax, 0, 0, f"×{num(rw[u, v])}", ha="right", va="bottom", size=7,
                     color=OKABE_ITO["blue"], weight="bold", zorder=6)
         self.lines = [ax.text(-0.5, ph + 0.3, "", ha="left", va="top", fontsize=9),
                       PathText(ax, -0.5, ph + 1.1, "", ha="left", va="top", size=9)]
@@ -154,10 +144,10 @@ class DeltaPropagation(Drawing):
         self.current.show([(p, q)], origin=(self._x_r, 0.0))
         done = np.arange(h * wd).reshape(h, wd) <= p * wd + q
         self.cover.cover(~done)
-        values = [f"{_num(self.delta[x, y])}·{self.w[i, j]:g}"
+        values = [f"{num(self.delta[x, y], paren=True)}·{num(self.w[i, j])}"
                   for x, y, i, j in sources]
         total = backprop_sum(self.delta, self.w, p, q)
-        self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {total:g}")
+        self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {num(total)}")
 
 
 def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,

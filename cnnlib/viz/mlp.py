@@ -10,6 +10,8 @@ sigma'(z^l_j)``, with the numbers. For an output neuron the panel writes out
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
@@ -19,19 +21,15 @@ from cnnlib.rules import delta_terms
 from cnnlib.validation import as_finite_array
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.style import ROLE, new_figure
-from cnnlib.viz.core.text import PathText
+from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["MLPDeltaDrawing", "delta_equation", "network_figure"]
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: The book's number format with 3 significant digits (the hand counts' numbers).
+num3 = functools.partial(num, fmt=".3g")
 
-
-def _num(v: float, paren: bool = True) -> str:
-    """A number with 3 significant digits; a negative one in parentheses
-    when it stands in a product (``paren``)."""
-    s = f"{v:.3g}".replace("-", "\u2212")
-    return f"({s})" if v < 0 and paren else s
 
 
 def _check_net(net):
@@ -58,25 +56,26 @@ def delta_equation(terms: dict) -> list[str]:
             as_finite_array(terms[key], f"terms[{key!r}]")
     l, j = terms["l"], terms["j"]
     d = rf"\delta^{{{l}}}_{{{j}}}"
-    sp = _num(terms["sigma_prime"])
+    sp = num3(terms["sigma_prime"], paren=True)
     if terms["rule"] == "BP1":
         return [
             rf"(BP1)  ${d} = (a^{{{l}}}_{{{j}}} - y_{{{j}}})\,"
             rf"\sigma'(z^{{{l}}}_{{{j}}})$",
-            rf"$= ({_num(terms['a'])} - {_num(terms['y'])}) \times {sp}$",
-            rf"$= {_num(terms['delta'], False)}$",
+            rf"$= ({num3(terms['a'], paren=True)} - "
+            rf"{num3(terms['y'], paren=True)}) \times {sp}$",
+            rf"$= {num3(terms['delta'])}$",
         ]
     n = len(terms["weights"])
     sym = " + ".join(rf"w^{{{l + 1}}}_{{{k}{j}}}\delta^{{{l + 1}}}_{{{k}}}"
                      for k in range(n))
-    nums = " + ".join(rf"{_num(w)}\times{_num(dd)}"
+    nums = " + ".join(rf"{num3(w, paren=True)}\times{num3(dd, paren=True)}"
                       for w, dd in zip(terms["weights"], terms["next_deltas"],
                                        strict=True))
     total = float(np.sum(terms["products"]))
     return [
         rf"(BP2)  ${d} = ({sym})\,\sigma'(z^{{{l}}}_{{{j}}})$",
         rf"$= ({nums}) \times {sp}$",
-        rf"$= {_num(total, False)} \times {sp} = {_num(terms['delta'], False)}$",
+        rf"$= {num3(total)} \times {sp} = {num3(terms['delta'])}$",
     ]
 
 
@@ -170,10 +169,10 @@ class MLPDeltaDrawing(Drawing):
             ax.add_patch(box)
             self.boxes[l, j] = box
             if l == 0:
-                name, value = rf"$x_{{{j}}}$", _num(self.x[j], False)
+                name, value = rf"$x_{{{j}}}$", num3(self.x[j])
             else:
                 name, value = (rf"$\delta^{{{l}}}_{{{j}}}$",
-                               _num(bp.deltas[l][j], False))
+                               num3(bp.deltas[l][j]))
             PathText(ax, cx, cy + 0.12, name, size=11)
             PathText(ax, cx, cy - 0.13, value, size=10.5)
         ax.add_patch(Circle(cost_xy, 0.27, facecolor="white", edgecolor="#444444",
@@ -234,13 +233,13 @@ class MLPDeltaDrawing(Drawing):
                 lab.set_position(((x0 + x1) / 2, (y0 + y1) / 2))  # mid-edge
                 lab.set_text(
                     rf"$w^{{{l + 1}}}_{{{i}{j}}}\delta^{{{l + 1}}}_{{{i}}}"
-                    rf" = {_num(t['products'][i], False)}$")
+                    rf" = {num3(t['products'][i])}$")
                 lab.set_visible(True)
             elif not bp2 and i == 0:
                 (x0, y0), (x1, y1) = self.pos[L, j], self.cost_xy
                 lab.set_position(((x0 + bw / 2 + x1) / 2, max(y0, y1) + 0.3))
                 lab.set_text(rf"$a^{{{L}}}_{{{j}}} - y_{{{j}}} = "
-                             rf"{_num(t['a'] - t['y'], False)}$")
+                             rf"{num3(t['a'] - t['y'])}$")
                 lab.set_visible(True)
             else:
                 lab.set_visible(False)
@@ -284,7 +283,7 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
                 ax.plot([x0, x1], [y0, y1], color=ROLE["weight"], lw=1.0, zorder=1)
                 f = 0.72
                 ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0),
-                        rf"${_num(net.weights[l][k, j], False)}$", fontsize=10,
+                        rf"${num3(net.weights[l][k, j])}$", fontsize=10,
                         ha="center", va="center", zorder=4,
                         bbox=dict(boxstyle="round,pad=0.1", fc="white",
                                   ec=ROLE["weight"], lw=0.6))
@@ -293,11 +292,11 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
                             lw=1.0, zorder=3))
         a = fw.activations[l][j]
         if l == 0:
-            ax.text(cx - 0.42, cy, rf"$x_{{{j}}} = {_num(a, False)}$", ha="right",
+            ax.text(cx - 0.42, cy, rf"$x_{{{j}}} = {num3(a)}$", ha="right",
                     va="center", fontsize=10.5)
         else:
             b = net.biases[l][j]
-            ax.text(cx, cy + 0.38, rf"$b^{{{l}}}_{{{j}}} = {_num(b, False)}$",
+            ax.text(cx, cy + 0.38, rf"$b^{{{l}}}_{{{j}}} = {num3(b)}$",
                     ha="center", va="bottom", fontsize=10, zorder=4,
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
         if l == L:

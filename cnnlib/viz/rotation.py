@@ -24,7 +24,7 @@ from cnnlib.validation import as_map
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.grid import GridArtist
 from cnnlib.viz.core.style import ROLE, new_figure
-from cnnlib.viz.core.text import PathText
+from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["KernelRotation"]
 
@@ -35,12 +35,6 @@ EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 #: Space between neighbouring copies of the kernel, in cells.
 _GAP = 1.0
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _num(v: float, paren: bool = True) -> str:
-    # TODO(issue 9): the one formatter of viz.core.text, once it lands
-    s = f"{v:g}".replace("-", "\u2212")
-    return f"({s})" if paren and v < 0 else s
 
 
 def _w(i: int, j: int) -> str:
@@ -91,7 +85,7 @@ class KernelRotation(Drawing):
         for x in range(oh):
             for y in range(ow):
                 self.copies[x, y] = GridArtist(
-                    ax_c, self.w, cmap=None, fmt="{:g}", fontsize=10,
+                    ax_c, self.w, cmap=None, fmt="g", fontsize=10,
                     origin=(y * step_x, x * step_y))
                 cover = Rectangle((y * step_x - 0.5, x * step_y - 0.5), kw, kh,
                                   facecolor="#F2F2F2", edgecolor="#888888",
@@ -105,14 +99,14 @@ class KernelRotation(Drawing):
             PathText(ax_c, -0.75, x * step_y + (kh - 1) / 2, f"x = {x}", size=10,
                      ha="right")
         PathText(ax_c, (width_copies - 1) / 2, -2.0,
-                 "copy δ[x, y]·w of each delta: the cell on (p, q)", size=10.5,
+                 "the copy of w sent back by each δ[x, y]", size=10.5,
                  va="bottom")
         ax_c.set_xlim(-2.3, width_copies)
         ax_c.set_ylim(oh * step_y - _GAP, -2.6)
 
         # the delta map, each delta with the weight it sends to (p, q)
         self.dgrid = GridArtist(ax_d, self.delta, cmap=None, fmt="", fontsize=10)
-        self.dvals = [[PathText(ax_d, y, x - 0.2, _num(self.delta[x, y], paren=False),
+        self.dvals = [[PathText(ax_d, y, x - 0.2, num(self.delta[x, y]),
                                 size=11, weight="bold")
                        for y in range(ow)] for x in range(oh)]
         self.dlabels = [[PathText(ax_d, y, x + 0.25, "", size=10,
@@ -128,7 +122,7 @@ class KernelRotation(Drawing):
         self.rgrid = GridArtist(ax_r, self.rot, cmap=None, fmt="", fontsize=10)
         for (r, c), v in np.ndenumerate(self.rot):
             i, j = kh - 1 - r, kw - 1 - c
-            PathText(ax_r, c, r - 0.2, f"{v:g}", size=11, weight="bold")
+            PathText(ax_r, c, r - 0.2, num(v), size=11, weight="bold")
             PathText(ax_r, c, r + 0.25, _w(i, j), size=10, color=ROLE["secondary"])
         PathText(ax_r, (kw - 1) / 2, -0.95, "rot180(w)", size=10.5, va="bottom")
         ax_r.set_xlim(-0.6, max(kw, ow) - 0.4)
@@ -167,7 +161,7 @@ class KernelRotation(Drawing):
         for i, j in src.values():
             used[kh - 1 - i, kw - 1 - j] = True
         self.rgrid.set_highlight(used)
-        terms = [f"{_num(self.delta[x, y])}·{_num(self.w[i, j])}"
+        terms = [f"{num(self.delta[x, y], paren=True)}·{num(self.w[i, j], paren=True)}"
                  for (x, y), (i, j) in sorted(src.items())]
         n = len(src)
         self.lines[0].set_text(
@@ -175,7 +169,7 @@ class KernelRotation(Drawing):
             f"copy (x, y) lays w[{p}−x, {q}−y] on it.")
         self.lines[1].set_text(
             f"dC/da[{p}, {q}] = " + " + ".join(terms)
-            + f" = {_num(self.result[p, q], paren=False)}  (then ⊙ σ′)")
+            + f" = {num(self.result[p, q])}  (then ⊙ σ′)")
         self.lines[2].set_text(
             "x up means p−x down: read in the deltas' order, the weights run "
             "backwards, as rot180(w).")
@@ -183,11 +177,13 @@ class KernelRotation(Drawing):
     @property
     def alt(self) -> str:
         p, q = self.state["p"], self.state["q"]
-        src = self.sources(p, q)
+        src = sorted(self.sources(p, q))  # in the order of the deltas
         pairs = "; ".join(f"delta[{x},{y}] sends w[{i},{j}]" for x, y, i, j in src)
-        return (f"Nine copies of a 3x3 kernel, one per delta, and the delta map. "
+        (kh, kw), (oh, ow) = self.w.shape, self.delta.shape
+        return (f"{oh * ow} copies of a {kh}x{kw} kernel, one per delta, and the "
+                f"delta map. "
                 f"Position ({p}, {q}) of layer l is covered by {len(src)} "
                 f"{'copy' if len(src) == 1 else 'copies'}: "
                 f"{pairs}. Read in the order of the deltas the weight indices run "
                 f"backwards, as in rot180(w), shown beside with the same weights "
-                f"marked. The sum is {self.result[p, q]:g}.")
+                f"marked. The sum is {num(self.result[p, q])}.")

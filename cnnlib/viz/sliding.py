@@ -15,15 +15,16 @@ the pure function :func:`window_origin` says where each output's window sits.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
 from cnnlib.conv import convolve2d, correlate2d
 from cnnlib.rules import check_op_mode, mode_padding, window_origin
 from cnnlib.validation import MODES, as_int, as_map
 from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.grid import grid_lines
 from cnnlib.viz.core.style import ROLE, new_figure
-from cnnlib.viz.core.text import PathText, TextGrid
+from cnnlib.viz.core.text import PathText, TextGrid, num
 
 __all__ = ["SlidingWindowDrawing", "modes_figure"]
 
@@ -33,10 +34,6 @@ EXAMPLE_INPUT = np.array([[1.0, 0.0, 2.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0, 2.0],
                           [1.0, 0.0, 0.0, 2.0, 1.0]])
 EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 
-
-def _num(v, paren=True):
-    s = f"{v:g}".replace("-", "\u2212")
-    return f"({s})" if paren and v < 0 else s
 
 
 class SlidingWindowDrawing(Drawing):
@@ -116,13 +113,13 @@ class SlidingWindowDrawing(Drawing):
         ap[pt:pt + h, pl:pl + w] = a
         self.ap = ap
         TextGrid(ax, [(self.org_a[0] + c + 0.5, r + 0.62) for r in range(hp)
-                      for c in range(wp)], [_num(v, False) for v in ap.ravel()],
+                      for c in range(wp)], [num(v) for v in ap.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_a[0] - 0.2, r + 0.5) for r in range(hp)],
-                 [str(r - pt) for r in range(hp)], size=8, ha="right",
+                 [num(r - pt) for r in range(hp)], size=8, ha="right",
                  color="#555555")
         TextGrid(ax, [(self.org_a[0] + c + 0.5, -0.12) for c in range(wp)],
-                 [str(c - pl) for c in range(wp)], size=8, va="bottom",
+                 [num(c - pl) for c in range(wp)], size=8, va="bottom",
                  color="#555555")
         PathText(ax, self.org_a[0] + wp / 2, -0.95, "input a", size=10.5,
                  va="bottom")
@@ -132,7 +129,7 @@ class SlidingWindowDrawing(Drawing):
         # kernel
         self._grid(ax, self.org_k, kh, kw, "#F3F3F3")
         TextGrid(ax, [(self.org_k[0] + c + 0.5, r + 0.5) for r in range(kh)
-                      for c in range(kw)], [_num(v, False) for v in k.ravel()],
+                      for c in range(kw)], [num(v) for v in k.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_k[0] + c + 0.5, -0.12) for c in range(kw)],
                  [str(c) for c in range(kw)], size=8, va="bottom", color="#555555")
@@ -176,12 +173,8 @@ class SlidingWindowDrawing(Drawing):
 
     @staticmethod
     def _grid(ax, org, n_rows, n_cols, face):
-        x0, y0 = org
         ax.add_patch(Rectangle(org, n_cols, n_rows, facecolor=face, zorder=0))
-        segs = [[(x0 + c, y0), (x0 + c, y0 + n_rows)] for c in range(n_cols + 1)]
-        segs += [[(x0, y0 + r), (x0 + n_cols, y0 + r)] for r in range(n_rows + 1)]
-        ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.8,
-                                         zorder=2))
+        grid_lines(ax, org, n_rows, n_cols, color="#555555")
 
     def terms(self, x: int, y: int) -> list[tuple]:
         """The products of output (x, y): ``(i, j, r, c, k[i, j], a[r, c])`` for
@@ -220,25 +213,24 @@ class SlidingWindowDrawing(Drawing):
         self.k_labels.set_texts([f"$k_{{{i}{j}}}$" for (i, j, *_) in terms])
         self.z_mark.set_xy((self.org_z[0] + y, x))
         n = x * ow + y
-        self.z_text.set_texts([_num(v, False) if m <= n else ""
+        self.z_text.set_texts([num(v) if m <= n else ""
                                for m, v in enumerate(self.z.ravel())])
         for i in range(kh):
             row = [t for t in terms if t[0] == i]
-            sym = " + ".join(f"a_{{{r},{c}}}k_{{{ii}{j}}}"
+            sym = " + ".join(f"a_{{{num(r)},{num(c)}}}k_{{{ii}{j}}}"
                              for (ii, j, r, c, _, _) in row)
-            nums = " + ".join(f"{_num(av)}\\cdot{_num(kv)}"
+            nums = " + ".join(f"{num(av, paren=True)}\\cdot{num(kv, paren=True)}"
                               for (*_, kv, av) in row)
             part = sum(kv * av for (*_, kv, av) in row)
             lead = f"z_{{{x},{y}}} =" if i == 0 else "+"
             self.lines[i].set_text(
-                f"${lead}\\ {sym}\\quad ({nums} = {_num(part, False)})$"
-                .replace("-", "\u2212"))
+                f"${lead}\\ {sym}\\quad ({nums} = {num(part)})$")
         sums = [sum(kv * av for (ii, *_, kv, av) in terms if ii == i)
                 for i in range(kh)]
-        parts = " + ".join(_num(v) for v in sums)
-        total = _num(self.z[x, y], False)
+        parts = " + ".join(num(v, paren=True) for v in sums)
+        total = num(self.z[x, y])
         self.lines[kh].set_text(
-            f"$z_{{{x},{y}}} = {parts} = {total}$".replace("-", "\u2212"))
+            f"$z_{{{x},{y}}} = {parts} = {total}$")
 
 
 def modes_figure(h: int = 4, k_len: int = 3, *, width=7.4, height=3.2, dpi=90):

@@ -19,6 +19,7 @@ from cnnlib.validation import (
     check_ndim,
 )
 from cnnlib.viz.core.style import DIVERGING_CMAP, OKABE_ITO, new_figure
+from cnnlib.viz.core.text import num
 
 __all__ = ["plot_digits", "plot_kernels", "plot_learning_curve", "plot_misclassified"]
 
@@ -107,7 +108,7 @@ def plot_kernels(w, *, dpi: int = 90):
             continue
         ax.imshow(w[k, 0], cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim)
         for (r, c), v in np.ndenumerate(w[k, 0]):
-            ax.text(c, r, f"{v:.1f}", ha="center", va="center", fontsize=6,
+            ax.text(c, r, num(v, ".1f"), ha="center", va="center", fontsize=6,
                     color="white" if abs(v) > 0.6 * lim else "black")
         ax.set_title(f"filter {k}", fontsize=8)
     fig.tight_layout()

@@ -2,7 +2,7 @@
 
 Weight w^l[i, j] is used at every output position (x, y), always on the
 activation a^{l-1}[x+i, y+j]. Its gradient therefore adds up one product per
-position:
+position::
 
     ∂C/∂w^l[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+i, y+j],
 
@@ -22,7 +22,7 @@ from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
 from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
-from cnnlib.viz.core.text import PathText
+from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["WeightGradient"]
 
@@ -37,10 +37,6 @@ EXAMPLE_ACTIVATIONS = np.array([
 #: Deltas of layer l in the running example.
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
-
-def _num(v: float) -> str:
-    text = f"{v:g}"
-    return f"({text})" if v < 0 else text
 
 
 class WeightGradient(Drawing):
@@ -78,10 +74,10 @@ class WeightGradient(Drawing):
         self.fig = new_figure(0.5 * (width + 1.2), 0.5 * (height + 1.4), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        GridArtist(ax, self.act, cmap=None, fmt="{:g}", title="aˡ⁻¹ (activations)")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", origin=(x_d, 0.0),
+        GridArtist(ax, self.act, cmap=None, fmt="g", title="aˡ⁻¹ (activations)")
+        GridArtist(ax, self.delta, cmap=None, fmt="g", origin=(x_d, 0.0),
                    title="δˡ (deltas)")
-        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", origin=(x_g, 0.0),
+        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="g", origin=(x_g, 0.0),
                                  title="∂C/∂wˡ")
         ax.add_patch(Rectangle((x_d - 0.5, -0.5), ow, oh, fill=False,
                                edgecolor=ROLE["delta"], linewidth=2.4, zorder=4))
@@ -91,8 +87,8 @@ class WeightGradient(Drawing):
         ax.add_patch(self.window)
         self.dlabels = np.empty((oh, ow), dtype=object)
         for (x, y), d in np.ndenumerate(self.delta):
-            self.dlabels[x, y] = PathText(ax, 0, 0, f"×{d:g}", ha="right", va="bottom",
-                                          size=7, weight="bold", zorder=6,
+            self.dlabels[x, y] = PathText(ax, 0, 0, f"×{num(d)}", ha="right",
+                                          va="bottom", size=7, weight="bold", zorder=6,
                                           color=OKABE_ITO["vermillion"])
         self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
         self.cover = CellCover(ax, (kh, kw), origin=(x_g, 0.0))
@@ -118,6 +114,7 @@ class WeightGradient(Drawing):
         done = np.arange(kh * kw).reshape(kh, kw) <= i * kw + j
         self.cover.cover(~done)
         pairs = weight_gradient_pairs(i, j, self.act.shape, self.delta.shape)
-        terms = [f"{_num(self.delta[d])}·{self.act[p]:g}" for p, d in pairs]
+        terms = [f"{num(self.delta[d], paren=True)}·{num(self.act[p])}"
+                 for p, d in pairs]
         self.sum_text.set_text(f"({i},{j}):  " + " + ".join(terms)
-                               + f" = {self.dw[i, j]:g}")
+                               + f" = {num(self.dw[i, j])}")

@@ -9,7 +9,6 @@ deliberately broken page and see that they catch what they should
 
 from __future__ import annotations
 
-import hashlib
 import html.parser
 import os
 import re
@@ -210,8 +209,17 @@ def caption_problems(page, images: list[dict] | None = None) -> list[str]:
 # Animations (matplotlib's JavaScript player, made accessible by cnnlib.animate)
 
 
-def _frame(img) -> str:
-    return hashlib.sha1((img.get_attribute("src") or "").encode()).hexdigest()
+def wait_for_new_src(page, img, old_src: str, timeout_ms: int) -> bool:
+    """Wait until the image ``img`` (a locator) shows another ``src`` than
+    ``old_src``; False if it has not within ``timeout_ms``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
+                               arg=[img.element_handle(), old_src], timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def animation_problems(page, timeout_ms: int = 6000) -> list[str]:
@@ -231,27 +239,25 @@ def animation_problems(page, timeout_ms: int = 6000) -> list[str]:
             out.append(f"{name}: a single frame, nothing to animate")
             continue
         player.scroll_into_view_if_needed()
-        before = _frame(img)
         slider.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(100)
-        if _frame(img) == before:
-            out.append(f"{name}: the slider (ArrowRight) did not change the frame")
         page.keyboard.press("Home")
-        page.wait_for_timeout(100)
-        start = _frame(img)
+        page.wait_for_function("el => el.value === el.min",
+                               arg=slider.element_handle(), timeout=timeout_ms)
+        before = img.get_attribute("src") or ""
+        page.keyboard.press("ArrowRight")
+        if not wait_for_new_src(page, img, before, timeout_ms):
+            out.append(f"{name}: the slider (ArrowRight) did not change the frame")
+        page.keyboard.press("Home")  # back to the first frame, shown again
+        page.wait_for_function("([el, src]) => el.getAttribute('src') === src",
+                               arg=[img.element_handle(), before], timeout=timeout_ms)
+        start = before
         play = player.get_by_role("button", name="Play", exact=True)
         if not play.count():
             out.append(f"{name}: no Play button")
             continue
         play.focus()
         page.keyboard.press("Enter")
-        changed = False
-        for _ in range(timeout_ms // 100):
-            page.wait_for_timeout(100)
-            if _frame(img) != start:
-                changed = True
-                break
+        changed = wait_for_new_src(page, img, start, timeout_ms)
         pause = player.get_by_role("button", name="Pause", exact=True)
         if pause.count():
             pause.click()

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import checks
@@ -74,14 +73,18 @@ def _run_all(page) -> None:
 
 def _wait_until_run(notebook, timeout_s: int) -> None:
     """Until every code cell shows an execution count (none is pending)."""
-    page = notebook.page
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        if prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
-            return
-        page.wait_for_timeout(500)
-    raise AssertionError(f"the notebook did not finish running in {timeout_s} s")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        notebook.page.wait_for_function(
+            """nb => {
+                const p = [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.innerText));
+            }""", arg=notebook.element_handle(), timeout=timeout_s * 1000,
+            polling=500)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"the notebook did not finish running in {timeout_s} s") from None
 
 
 def _errors(notebook) -> list[str]:
@@ -94,18 +97,10 @@ def _errors(notebook) -> list[str]:
     return out
 
 
-def _image_src(image) -> str:
-    return image.get_attribute("src") or ""
-
-
 def _changes_figure(page, image, act) -> bool:
-    before = _image_src(image)
+    before = image.get_attribute("src") or ""
     act()
-    for _ in range(50):
-        page.wait_for_timeout(100)
-        if _image_src(image) != before:
-            return True
-    return False
+    return checks.wait_for_new_src(page, image, before, 5000)
 
 
 def _press_slider(page, handle) -> None:

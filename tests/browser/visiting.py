@@ -79,7 +79,7 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
         a11y = checks.axe_problems(page) if axe else []
         n_anim = page.locator("div.animation").count()
         animations = checks.animation_problems(page)
-        page.wait_for_timeout(100)
+        page.wait_for_load_state("networkidle")  # whatever the checks requested
         weight, parts = (checks.page_weight(html_file, probe.requested, base_url, root)
                          if html_file is not None else (0, {}))
         return PageReport(

@@ -17,11 +17,28 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
 from cnnlib.validation import as_int, as_map, as_pair, as_real, check_instance
-from cnnlib.viz.core.style import ROLE, SEQUENTIAL_CMAP
-from cnnlib.viz.core.text import PathText
+from cnnlib.viz.core.style import PAD_GREY, ROLE, SEQUENTIAL_CMAP, text_colour_on
+from cnnlib.viz.core.text import PathText, num
+
+
+def grid_lines(ax: Axes, origin, n_rows: int, n_cols: int, *, color="#444444",
+               linewidth: float = 0.8, zorder: float = 2, every=(1, 1)):
+    """The lines of an ``n_rows`` x ``n_cols`` grid of unit cells whose top-left
+    corner is ``origin`` (x, y), as one :class:`LineCollection` (one artist).
+
+    ``every = (rows, cols)`` draws only every so many lines (block borders).
+    """
+    x0, y0 = origin
+    er, ec = every
+    segs = [[(x0 + c, y0), (x0 + c, y0 + n_rows)] for c in range(0, n_cols + 1, ec)]
+    segs += [[(x0, y0 + r), (x0 + n_cols, y0 + r)] for r in range(0, n_rows + 1, er)]
+    lines = LineCollection(segs, colors=color, linewidths=linewidth, zorder=zorder)
+    ax.add_collection(lines)
+    return lines
 
 
 class GridArtist:
@@ -36,7 +53,9 @@ class GridArtist:
     vmin, vmax : float, optional
         Colour limits; default the range of ``values``.
     fmt : str
-        Format of the numbers written in the cells ("" writes none).
+        Format spec of the numbers written in the cells, as in ``format(v, fmt)``
+        ("g", ".2g"; "" writes none); negative numbers get the minus sign U+2212
+        (see :func:`cnnlib.viz.core.text.num`).
     labels : array of str of shape (H, W), optional
         Text written in the cells instead of the formatted numbers.
     origin : (float, float)
@@ -45,7 +64,7 @@ class GridArtist:
     """
 
     def __init__(self, ax: Axes, values, *, cmap=SEQUENTIAL_CMAP, vmin=None,
-                 vmax=None, fmt="{:.2g}", labels=None, origin=(0.0, 0.0),
+                 vmax=None, fmt=".2g", labels=None, origin=(0.0, 0.0),
                  fontsize=9, title=None):
         check_instance(ax, "ax", Axes, "a matplotlib Axes")
         values = as_map(values, "values")
@@ -81,6 +100,7 @@ class GridArtist:
                 self.frames[r, c] = rect
         self.title = PathText(ax, x0 + (W - 1) / 2, y0 - 0.9, title or "",
                               va="bottom", size=fontsize + 1)
+        self._greyed = np.zeros((H, W), dtype=bool)
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
@@ -98,12 +118,31 @@ class GridArtist:
         self.image.set_data(values)
         for (r, c), v in np.ndenumerate(values):
             text = labels[r][c] if labels is not None else (
-                self.fmt.format(v) if self.fmt else "")
+                num(v, self.fmt) if self.fmt else "")
             self.texts[r, c].set_text(text)
-            # dark text on light cells and light text on dark cells
-            rgba = self.image.cmap(self.image.norm(v))
-            luminance = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
-            self.texts[r, c].set_color("black" if luminance > 0.5 else "white")
+            if not self._greyed[r, c]:
+                self.texts[r, c].set_color(
+                    text_colour_on(self.image.cmap(self.image.norm(v))))
+
+    def grey_cells(self, mask, hatch=None, text_color="#666666") -> None:
+        """Shade the cells where ``mask`` (shape (H, W), bool) is true grey, as
+        zeros that are there by construction (padding, inserted zeros, holes),
+        optionally hatched (a shape cue besides the shade); their numbers, if
+        any, are written in ``text_color``. Static: call it once, after creation.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != self.shape:
+            raise ValueError(
+                f"mask: expected shape {self.shape}, got shape {mask.shape}"
+            )
+        x0, y0 = self.origin
+        for (r, c), on in np.ndenumerate(mask):
+            if on:
+                self.ax.add_patch(Rectangle(
+                    (x0 + c - 0.5, y0 + r - 0.5), 1, 1, facecolor=PAD_GREY,
+                    edgecolor="#999999", hatch=hatch, linewidth=0, zorder=1.5))
+                self.texts[r, c].set_color(text_color)
+        self._greyed = self._greyed | mask
 
     def set_highlight(self, mask, color=ROLE["highlight"], width=3.0) -> None:
         """Outline the cells where ``mask`` (shape (H, W), bool) is true."""

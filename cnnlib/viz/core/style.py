@@ -37,6 +37,20 @@ ROLE = {
 }
 SEQUENTIAL_CMAP = "cividis"
 DIVERGING_CMAP = "PuOr"
+#: Face colour of cells that hold zeros by construction (padding, inserted
+#: zeros, holes): a shade that dark and light text both read on.
+PAD_GREY = "#E4E4E4"
+
+
+def luminance(rgba) -> float:
+    """Perceived brightness of a colour, 0 (black) to 1 (white):
+    Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601 weights)."""
+    return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+
+
+def text_colour_on(rgba) -> str:
+    """Black text on a light face, white text on a dark one."""
+    return "black" if luminance(rgba) > 0.5 else "white"
 
 _RC = {
     "figure.dpi": 100,

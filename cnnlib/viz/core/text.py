@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
@@ -28,22 +29,65 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from cnnlib.validation import as_finite_array, as_real, check_instance
 
-__all__ = ["PathText", "TextGrid", "text_path"]
+__all__ = ["MINUS", "PathText", "TextGrid", "num", "text_path"]
 
 _EMPTY = Path([(0.0, 0.0)], [Path.MOVETO])
 
 
-@functools.lru_cache(maxsize=4096)
+MINUS = "\u2212"
+
+
+def num(v: float, fmt: str = "g", paren: bool = False) -> str:
+    """The number ``v`` as the book writes it: ``format(v, fmt)`` with the
+    typographic minus sign U+2212 (the hyphen-minus is too short beside digits),
+    in parentheses when it is negative and ``paren`` (a factor in a product).
+
+    ``num(-0.5)`` is ``"−0.5"``; ``num(-0.5, paren=True)`` is ``"(−0.5)"``.
+    """
+    s = format(v, fmt).replace("-", MINUS)
+    return f"({s})" if paren and v < 0 else s
+
+
+def _check_alignment(ha: str, va: str) -> None:
+    if ha not in ("left", "center", "right"):
+        raise ValueError(f"ha: expected 'left', 'center' or 'right', got {ha!r}")
+    if va not in ("bottom", "baseline", "center", "top"):
+        raise ValueError(
+            f"va: expected 'bottom', 'baseline', 'center' or 'top', got {va!r}")
+
+
+def _shift(box, ha: str, va: str) -> tuple[float, float]:
+    """How far to move a path whose box is ``(x0, x1, y0, y1)`` to align it."""
+    x0, x1, y0, y1 = box
+    dx = {"left": -x0, "center": -(x0 + x1) / 2, "right": -x1}[ha]
+    dy = {"bottom": -y0, "baseline": 0.0, "center": -(y0 + y1) / 2, "top": -y1}[va]
+    return dx, dy
+
+
 def text_path(text: str, size: float, weight: str = "normal"):
     """The outline of ``text`` at ``size`` points, baseline at y = 0 (cached).
 
     ``text`` may contain mathtext (``$...$``), as in :class:`matplotlib.text.Text`.
     Returns ``(path, (x0, x1, y0, y1))``: the path and the box of its control
     points (which holds the glyphs; computed once, as exact Bezier extents are
-    slow).
+    slow). The font is the one ``rcParams`` name now (family and mathtext set),
+    and the cache is keyed on it, so changing the font never returns stale glyphs.
     """
     check_instance(text, "text", str, "a str")
     as_real(size, "size", low=0.0, low_open=True)
+    return _text_path(text, float(size), weight, _font_key())
+
+
+def _font_key() -> tuple:
+    rc = mpl.rcParams
+    return (tuple(rc["font.family"]),
+            *(tuple(rc[f"font.{f}"]) for f in rc["font.family"]
+              if f"font.{f}" in rc),
+            rc["mathtext.fontset"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_path(text: str, size: float, weight: str, font: tuple):
     if not text:
         return _EMPTY, (0.0, 0.0, 0.0, 0.0)
     path = TextPath((0, 0), text, prop=FontProperties(size=size, weight=weight))
@@ -80,11 +124,7 @@ class PathText:
 
     def __init__(self, ax, x, y, text="", *, size=9.0, ha="center", va="center",
                  color="black", box=None, coords="data", zorder=5, weight="normal"):
-        if ha not in ("left", "center", "right"):
-            raise ValueError(f"ha: expected 'left', 'center' or 'right', got {ha!r}")
-        if va not in ("bottom", "baseline", "center", "top"):
-            raise ValueError(
-                f"va: expected 'bottom', 'baseline', 'center' or 'top', got {va!r}")
+        _check_alignment(ha, va)
         if coords not in ("data", "figure"):
             raise ValueError(f"coords: expected 'data' or 'figure', got {coords!r}")
         check_instance(ax, "ax", Axes, "a matplotlib Axes")
@@ -129,9 +169,7 @@ class PathText:
             return
         self._text = text
         path, (x0, x1, y0, y1) = text_path(text, self.size, self.weight)
-        dx = {"left": -x0, "center": -(x0 + x1) / 2, "right": -x1}[self.ha]
-        dy = {"bottom": -y0, "baseline": 0.0, "center": -(y0 + y1) / 2,
-              "top": -y1}[self.va]
+        dx, dy = _shift((x0, x1, y0, y1), self.ha, self.va)
         self.patch.set_path(Path(path.vertices + (dx, dy), path.codes)
                             if len(path.vertices) > 1 else _EMPTY)
         if self.box is not None:
@@ -170,19 +208,17 @@ class PathText:
     def get_visible(self) -> bool:
         return self._visible
 
-    def set_box_edgecolor(self, color) -> None:
-        if self.box is not None:
-            self.box.set_edgecolor(color)
+
+def _aligned(text: str, size: float, weight: str, ha: str, va: str) -> Path:
+    return _aligned_path(text, float(size), weight, ha, va, _font_key())
 
 
 @functools.lru_cache(maxsize=8192)
-def _aligned(text: str, size: float, weight: str, ha: str, va: str) -> Path:
-    path, (x0, x1, y0, y1) = text_path(text, size, weight)
+def _aligned_path(text, size, weight, ha, va, font) -> Path:
+    path, box = _text_path(text, size, weight, font)
     if len(path.vertices) <= 1:
         return _EMPTY
-    dx = {"left": -x0, "center": -(x0 + x1) / 2, "right": -x1}[ha]
-    dy = {"bottom": -y0, "baseline": 0.0, "center": -(y0 + y1) / 2, "top": -y1}[va]
-    return Path(path.vertices + (dx, dy), path.codes)
+    return Path(path.vertices + _shift(box, ha, va), path.codes)
 
 
 class TextGrid:
@@ -205,16 +241,12 @@ class TextGrid:
 
     def __init__(self, ax, xy, texts=None, *, size=9.0, ha="center", va="center",
                  color="black", zorder=5, weight="normal"):
-        if ha not in ("left", "center", "right"):
-            raise ValueError(f"ha: expected 'left', 'center' or 'right', got {ha!r}")
-        if va not in ("bottom", "baseline", "center", "top"):
-            raise ValueError(
-                f"va: expected 'bottom', 'baseline', 'center' or 'top', got {va!r}")
+        _check_alignment(ha, va)
         check_instance(ax, "ax", Axes, "a matplotlib Axes")
         xy = as_finite_array(xy, "xy")
         if xy.ndim != 2 or xy.shape[1] != 2:
-            raise ValueError(f"xy: expected shape (n, 2), one point a row, got shape "
-                             f"{xy.shape}")
+            raise ValueError(f"xy: expected shape (n, 2), one point a row, got "
+                             f"shape {xy.shape}")
         size = as_real(size, "size", low=0.0, low_open=True)
         self.n = len(xy)
         self.size, self.ha, self.va, self.weight = size, ha, va, weight
