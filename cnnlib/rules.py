@@ -644,9 +644,8 @@ def _explorer_geometry(in_shape, kernel_shape, stride, padding, dilation):
     """Checked ``(H, W), (KH, KW), (OH, OW), s, p, d`` of a one-channel layer."""
     hw = as_pair(in_shape, "in_shape", 1)
     k = as_pair(kernel_shape, "kernel_shape", 1)
-    s, p, d = (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
-               as_pair(dilation, "dilation", 1))
-    out = conv2d_output_shape(hw, k, s, p, d)  # raises when no window fits
+    s, p, d, out = conv_geometry(hw, k, stride, padding, dilation,
+                                 kernel_name="kernel_shape")  # raises when none fits
     return hw, k, out, s, p, d
 
 

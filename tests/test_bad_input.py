@@ -163,6 +163,10 @@ def _terms():
     return rules.delta_terms(net, x, y, 1, 0)
 
 
+#: The geometry arguments of the one-channel layer functions of the explorer.
+GEO = dict(in_shape="pair:1", kernel_shape="pair:1", stride="pair:1",
+           padding="pair:0", dilation="pair:1")
+
 SPECS = [
     # ---- numerics
     Spec(cnnlib.conv2d_forward, lambda: dict(x=X4(), w=W4(), b=np.zeros(4)),
@@ -260,6 +264,17 @@ SPECS = [
     Spec(rules.unread, lambda: dict(size=7, kernel=2, stride=3, padding=1, dilation=1),
          dict(size="int:1", kernel="int:1", stride="int:1", padding="int:0",
               dilation="int:1")),
+    Spec(rules.read_mask, lambda: dict(in_shape=(5, 5), kernel_shape=(2, 2)),
+         GEO),
+    Spec(rules.window_taps, lambda: dict(x=0, y=1, in_shape=(5, 5),
+                                         kernel_shape=(2, 2)),
+         dict(x="int:0:3", y="int:0:3", **GEO)),
+    Spec(rules.input_routes, lambda: dict(r=1, t=1, in_shape=(5, 5),
+                                          kernel_shape=(2, 2)),
+         dict(r="int:0:4", t="int:0:4", **GEO)),
+    Spec(rules.rotated_kernel_view, lambda: dict(delta=rng_array(4, 4), in_shape=(5, 5),
+                                                 kernel_shape=(2, 2)),
+         dict(delta="array:2", **GEO)),
     Spec(rules.mode_padding, lambda: dict(k_len=3, mode="same"),
          dict(k_len="int:1", mode="choice", op="choice")),
     Spec(rules.window_origin, lambda: dict(x=0, y=1, k_shape=(2, 2), mode="full"),
@@ -297,6 +312,7 @@ SPECS = [
          call=lambda **kw: nn.SoftmaxCrossEntropy().forward(**kw), batch=("logits",)),
     Spec(nn.SGD, lambda: dict(params={"w": np.zeros(2)}),
          dict(params="obj", lr="real+", momentum="real:0:1)")),
+    Spec(nn.digits_cnn, lambda: dict(), dict(seed="int:0", padding="int:0")),
     Spec(nn.predict, lambda: dict(model=_small_model(), x=_images()),
          dict(model="obj", x="array:4", batch_size="int:1"), batch=("x",)),
     Spec(nn.accuracy, lambda: dict(model=_small_model(), x=_images(),
@@ -333,6 +349,7 @@ SPECS = [
          dict(ax="obj", x="real", y="real", text="obj", size="real+")),
     Spec(VC.TextGrid, lambda: dict(ax=_ax(), xy=rng_array(3, 2)),
          dict(ax="obj", xy="array:2", size="real+"), finite=("xy",)),
+    Spec(vtext.num, lambda: dict(v=-0.5), dict(v="real", fmt="obj")),
     Spec(vtext.text_path, lambda: dict(text="ab", size=9.0),
          dict(text="obj", size="real+")),
     Spec(VC.FrozenBackground, lambda: dict(fig=VC.new_figure(1.0, 1.0), dynamic=[]),
@@ -359,6 +376,8 @@ SPECS = [
     Spec(V.network_figure, lambda: dict(list(_net_xy().items())[:2]),
          dict(net="obj", x="array:1", dpi="real+"), finite=("x",)),
     Spec(vmlp.delta_equation, lambda: dict(terms=_terms()), dict(terms="obj")),
+    Spec(V.LayerExplorer, lambda: dict(),
+         dict(a="array:2?", w="array:2?", dpi="real+")),
     Spec(V.dilation_figure, lambda: dict(w=rng_array(2, 2), dilation=2),
          dict(w="array:2?", dilation="int:1", dpi="real+"), finite=("w",)),
     Spec(V.pooling_figure, lambda: dict(x=rng_array(4, 4), delta=rng_array(2, 2)),
@@ -526,6 +545,21 @@ def _check_refusal(spec: Spec, arg: str, bad):
         f"{type(info.value).__name__}: {info.value}")
 
 
+#: Names that arrived with the last merge of main (the layer explorer, its rules,
+#: the shared number formatter, digits_cnn) and do not validate these arguments
+#: yet: strict xfails, so each one fails the suite once it is fixed and its mark
+#: is left behind. Remove an entry when its function validates.
+PENDING = {("window_taps", "x"), ("window_taps", "y"), ("input_routes", "r"),
+           ("input_routes", "t"), ("digits_cnn", "padding"), ("num", "fmt"),
+           ("num", "v"), ("LayerExplorer", "w")}
+_XFAIL = pytest.mark.xfail(strict=True, reason="pending validation (see PENDING)")
+
+
+def _cases(pairs):
+    return [pytest.param(*pair, marks=_XFAIL) if (pair[0].obj.__qualname__, pair[1])
+            in PENDING else pytest.param(*pair) for pair in pairs]
+
+
 CASES = [(s, arg, kind) for s in SPECS for arg, kind in s.kinds.items()]
 IDS = [f"{s.obj.__qualname__}-{arg}" for s, arg, _ in CASES]
 
@@ -561,7 +595,7 @@ def test_the_valid_call_is_accepted(spec):
     spec.run()
 
 
-@pytest.mark.parametrize("spec, arg, kind", CASES, ids=IDS)
+@pytest.mark.parametrize("spec, arg, kind", _cases(CASES), ids=IDS)
 @FAST
 @given(data=st.data())
 def test_bad_argument_is_refused_naming_it(spec, arg, kind, data):
@@ -584,7 +618,7 @@ def test_empty_batch_is_refused_everywhere(spec, arg):
 FINITE = [(s, arg) for s in SPECS for arg in s.finite]
 
 
-@pytest.mark.parametrize("spec, arg", FINITE,
+@pytest.mark.parametrize("spec, arg", _cases(FINITE),
                          ids=[f"{s.obj.__qualname__}-{a}" for s, a in FINITE])
 @FAST
 @given(data=st.data())

@@ -36,9 +36,9 @@ from cnnlib.rules import (
 )
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground, _leaves
-from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
-from cnnlib.viz.core.text import PathText, TextGrid
-from cnnlib.viz.deltas import EXAMPLE_KERNEL, PAD_GREY, _num  # one number format
+from cnnlib.viz.core.style import OKABE_ITO, PAD_GREY, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid, num
+from cnnlib.viz.deltas import EXAMPLE_KERNEL
 
 __all__ = ["LayerExplorer"]
 
@@ -465,7 +465,8 @@ class LayerExplorer(Drawing):
         labels = [f"×{self.w[i, j]:g}" for i, j in weights]
         self.wlabels.set_texts(labels)
         self.wlabels.set_offsets([(cx - 0.46, cy - 0.44) for cx, cy in tap_xy])
-        rhs = (" + ".join(f"{_num(u)}·{_num(v)}" for u, v in terms) + f" = {value:g}"
+        rhs = (" + ".join(f"{num(u, paren=True)}·{num(v, paren=True)}"
+                          for u, v in terms) + f" = {value:g}"
                if terms else "0: no window reads this cell")
         self.equation[0].set_text(lhs + rhs)
         self.equation[1].set_text(second)
