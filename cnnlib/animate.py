@@ -17,7 +17,10 @@ from pathlib import Path
 
 from matplotlib.animation import HTMLWriter
 
+from cnnlib.validation import as_int, as_real, check_choice, check_instance
 from cnnlib.viz.core.base import Drawing
+
+__all__ = ["AnimationHTML", "animation", "make_accessible"]
 
 # Icons for the player's buttons, replacing the Font Awesome icons that
 # matplotlib loads from a CDN (the book loads nothing from third parties).
@@ -49,6 +52,8 @@ class AnimationHTML:
     """HTML of an animation; displays itself in notebooks and in the book."""
 
     def __init__(self, html_text: str, n_frames: int):
+        check_instance(html_text, "html_text", str, "a str")
+        n_frames = as_int(n_frames, "n_frames", 1)
         self.html = html_text
         self.n_frames = n_frames
 
@@ -69,6 +74,8 @@ def make_accessible(player: str, alt: str, label: str) -> str:
     player's markup is not what this function knows (so a matplotlib change
     cannot pass silently).
     """
+    for name, value in (("player", player), ("alt", alt), ("label", label)):
+        check_instance(value, name, str, "a str")
     out, n_links = re.subn(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>", "", player)
     if n_links == 0 and "https://" in player:
         raise ValueError("player: an external URL remains that is not a <link>")
@@ -134,9 +141,24 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     """
     if not isinstance(drawing, Drawing):
         raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
+    if frames is not None and not isinstance(frames, (list, tuple)):
+        raise TypeError(f"frames: expected a list of dicts, got {type(frames).__name__}")
     frames = drawing.frames() if frames is None else list(frames)
     if not frames:
         raise ValueError("frames: expected at least one frame, got none")
+    for k, frame in enumerate(frames):
+        check_instance(frame, f"frames[{k}]", dict, "a dict of parameter values")
+        try:
+            drawing.check_values(**frame)  # every frame, before any is drawn
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"frames[{k}]: {err}") from None
+    interval = as_int(interval, "interval", 1)
+    for name, value in (("caption", caption), ("label", label)):
+        if value is not None:
+            check_instance(value, name, str, "a str or None")
+    if dpi is not None:
+        dpi = as_real(dpi, "dpi", low=1.0, high=1200.0)
+    check_choice(default_mode, "default_mode", ("once", "loop", "reflect"))
     if not drawing.alt:
         raise ValueError(f"drawing: {type(drawing).__name__} has no alt text")
     before = drawing.state

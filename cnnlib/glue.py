@@ -13,6 +13,7 @@ this module.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 __all__ = ["glue", "words"]
@@ -41,6 +42,9 @@ def glue(name, value):
         value = int(value)
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"value: expected a finite number for the prose, got "
+                             f"{value}")
     elif not isinstance(value, str):
         raise TypeError(f"value: expected a number or a str, got "
                         f"{type(value).__name__}")
@@ -55,8 +59,14 @@ def glue(name, value):
 def words(items, last="and"):
     """A list as a sentence does it: ``[2, 5, 8]`` -> ``"2, 5 and 8"``.
 
-    ``[]`` gives ``"none"``, one item gives itself.
+    ``[]`` gives ``"none"``, one item gives itself. ``items`` is a list, tuple,
+    set or 1-D array (not a string, which would be spelled out letter by
+    letter); ``last`` a str.
     """
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"items: expected a list of items, got {type(items).__name__}")
+    if not isinstance(last, str):
+        raise TypeError(f"last: expected a str, got {type(last).__name__}")
     items = [str(int(i)) if isinstance(i, numbers.Integral) else str(i)
              for i in items]
     if not items:

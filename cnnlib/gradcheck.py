@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.validation import as_float_array, as_real
+
 __all__ = ["numerical_gradient", "relative_error"]
 
 
@@ -43,6 +45,8 @@ def numerical_gradient(f, x, h=1e-6):
     numpy.ndarray
         Same shape as ``x``, float64.
     """
+    if not callable(f):
+        raise TypeError(f"f: expected a callable f(x) -> float, got {type(f).__name__}")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         kind = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
         raise TypeError(
@@ -50,8 +54,7 @@ def numerical_gradient(f, x, h=1e-6):
         )
     if not x.flags.writeable:
         raise ValueError("x: expected a writeable array (it is nudged in place)")
-    if not (np.isscalar(h) and np.isfinite(h) and h > 0):
-        raise ValueError(f"h: expected a finite step > 0, got {h!r}")
+    h = as_real(h, "h", low=0.0, low_open=True)
     grad = np.zeros(x.shape)
     for idx in np.ndindex(x.shape):
         old = x[idx]
@@ -96,10 +99,11 @@ def relative_error(a, b):
     Returns
     -------
     float
-        In [0, 1]; 0 for empty arrays.
+        In [0, 1]; 0 for empty arrays; NaN if either holds a NaN or an inf (so a
+        tolerance test ``err < tol`` fails, as it should).
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_float_array(a, "a")
+    b = as_float_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(
             f"relative_error: a and b must have the same shape, got a shape "

@@ -52,12 +52,21 @@ import numpy as np
 from cnnlib.activations import sigmoid_prime
 from cnnlib.conv import (
     conv2d_as_dense,
-    conv2d_output_shape,
     convolve2d,
     correlate2d,
 )
 from cnnlib.mlp import MLP
-from cnnlib.validation import MODES, as_float_array, as_pair, check_ndim
+from cnnlib.validation import (
+    MODES,
+    as_float_array,
+    as_int,
+    as_pair,
+    as_shape,
+    check_batch,
+    check_choice,
+    check_ndim,
+    conv_geometry,
+)
 
 __all__ = [
     "STAGES",
@@ -84,6 +93,17 @@ __all__ = [
 ]
 
 
+def _two_maps(a, b, a_name="delta", b_name="w"):
+    """Two non-empty 2-D float64 maps (a delta map and a kernel, say)."""
+    a, b = as_float_array(a, a_name), as_float_array(b, b_name)
+    for arr, name in ((a, a_name), (b, b_name)):
+        check_ndim(arr, 2, name, "(rows, columns)")
+        if 0 in arr.shape:
+            raise ValueError(f"{name}: expected a non-empty 2-D map, got shape "
+                             f"{arr.shape}")
+    return a, b
+
+
 # ---- Chapter 1: the numbers behind one delta of an MLP -------------------------------
 
 
@@ -108,13 +128,12 @@ def delta_terms(net: MLP, x, y, l: int, j: int) -> dict:
         (delta^{l+1}_k) and ``products`` (their products); for BP1 ``a`` and
         ``y`` (a^L_j and y_j, so grad_a C = a - y for the quadratic cost).
     """
-    bp = net.backprop(x, y)
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a cnnlib.MLP, got {type(net).__name__}")
     L = net.L
-    if not isinstance(l, (int, np.integer)) or not 1 <= l <= L:
-        raise ValueError(f"l: expected a layer 1..{L}, got {l!r}")
-    if not isinstance(j, (int, np.integer)) or not 0 <= j < net.sizes[l]:
-        raise ValueError(f"j: expected a neuron 0..{net.sizes[l] - 1} of layer {l}, "
-                         f"got {j!r}")
+    l = as_int(l, "l", 1, L)
+    j = as_int(j, "j", 0, net.sizes[l] - 1)
+    bp = net.backprop(x, y)
     sp = float(sigmoid_prime(bp.zs[l][j]))
     out = {"l": l, "j": j, "sigma_prime": sp, "delta": float(bp.deltas[l][j])}
     if l == L:
@@ -136,8 +155,8 @@ STAGES = ("dense", "local", "shared")
 def valid_output_shape(in_hw, k_hw):
     """(OH, OW) = (H - KH + 1, W - KW + 1): the valid output of a stride-1
     layer; ``ValueError`` naming ``k_hw`` when the kernel does not fit."""
-    (h, w), (kh, kw) = in_hw, k_hw
-    if not (1 <= kh <= h and 1 <= kw <= w):
+    (h, w), (kh, kw) = as_pair(in_hw, "in_hw", 1), as_pair(k_hw, "k_hw", 1)
+    if not (kh <= h and kw <= w):
         raise ValueError(f"k_hw: kernel {tuple(k_hw)} must fit in the image "
                          f"in_hw {tuple(in_hw)}")
     return h - kh + 1, w - kw + 1
@@ -152,8 +171,8 @@ def kernel_index_matrix(in_hw=(4, 4), k_hw=(2, 2)) -> np.ndarray:
     (input a[x+i, y+j]) through kernel entry k[i, j], for i = 0..KH-1,
     j = 0..KW-1; and -1 where the connection is cut.
     """
-    (h, w), (kh, kw) = tuple(in_hw), tuple(k_hw)
-    oh, ow = valid_output_shape((h, w), (kh, kw))
+    oh, ow = valid_output_shape(in_hw, k_hw)
+    (h, w), (kh, kw) = as_pair(in_hw, "in_hw", 1), as_pair(k_hw, "k_hw", 1)
     idx = -np.ones((oh * ow, h * w), dtype=int)
     for x in range(oh):
         for y in range(ow):
@@ -172,12 +191,11 @@ def stage_matrix(stage: str, kernel, in_hw=(4, 4), seed: int = 0) -> np.ndarray:
     ``"shared"``: the kernel itself, ``conv2d_as_dense(kernel[None, None],
     (1, H, W))``, so ``M @ a.ravel()`` is the valid cross-correlation a ⋆ k.
     """
-    if stage not in STAGES:
-        raise ValueError(f"stage: expected one of {STAGES}, got {stage!r}")
-    kernel = np.asarray(kernel, dtype=np.float64)
-    if kernel.ndim != 2:
-        raise ValueError(f"kernel: expected 2 dims (KH, KW), got shape {kernel.shape}")
-    in_hw = tuple(in_hw)
+    check_choice(stage, "stage", STAGES)
+    kernel = as_float_array(kernel, "kernel")
+    check_ndim(kernel, 2, "kernel", "(KH, KW)")
+    in_hw = as_pair(in_hw, "in_hw", 1)
+    as_int(seed, "seed", 0)
     idx = kernel_index_matrix(in_hw, kernel.shape)
     if stage == "shared":
         return conv2d_as_dense(kernel[None, None], (1, *in_hw))
@@ -196,10 +214,10 @@ _OPS = ("correlate", "convolve")
 
 
 def check_op_mode(op, mode):
-    if op not in _OPS:
-        raise ValueError(f"op: expected one of {_OPS}, got {op!r}")
-    if mode not in MODES:
-        raise ValueError(f"mode: expected one of {MODES}, got {mode!r}")
+    """``ValueError`` unless ``op`` is "correlate" or "convolve" and ``mode`` one
+    of "valid", "same", "full"."""
+    check_choice(op, "op", _OPS)
+    check_choice(mode, "mode", MODES)
 
 
 def mode_padding(k_len: int, mode: str, op: str = "correlate") -> tuple[int, int]:
@@ -211,6 +229,7 @@ def mode_padding(k_len: int, mode: str, op: str = "correlate") -> tuple[int, int
     (the two differ for an even kernel).
     """
     check_op_mode(op, mode)
+    k_len = as_int(k_len, "k_len", 1)
     if mode == "valid":
         return 0, 0
     if mode == "full":
@@ -223,7 +242,8 @@ def window_origin(x: int, y: int, k_shape, mode: str, op: str = "correlate"):
     """Row and column of the input (may be negative: padding) where the window
     of output ``(x, y)`` starts: output (x, y) reads input rows
     ``r0 .. r0 + KH - 1`` and columns ``c0 .. c0 + KW - 1``."""
-    (kh, kw) = k_shape
+    x, y = as_int(x, "x"), as_int(y, "y")
+    (kh, kw) = as_pair(k_shape, "k_shape", 1)
     return x - mode_padding(kh, mode, op)[0], y - mode_padding(kw, mode, op)[0]
 
 
@@ -251,8 +271,9 @@ def delta_sources(p: int, q: int, kernel_shape, delta_shape):
     list of (x, y, i, j)
         In the order of the kernel index (i, j), row by row.
     """
-    kh, kw = kernel_shape
-    oh, ow = delta_shape
+    p, q = as_int(p, "p"), as_int(q, "q")
+    kh, kw = as_pair(kernel_shape, "kernel_shape", 1)
+    oh, ow = as_pair(delta_shape, "delta_shape", 1)
     h, w = oh + kh - 1, ow + kw - 1
     if not (0 <= p < h and 0 <= q < w):
         raise ValueError(
@@ -266,8 +287,7 @@ def delta_sources(p: int, q: int, kernel_shape, delta_shape):
 def backprop_sum(delta, w, p: int, q: int) -> float:
     """Σ over :func:`delta_sources` of δ^{l+1}[x, y] · w[i, j]: the delta of
     layer l at (p, q) before the factor σ′(z^l[p, q])."""
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
+    delta, w = _two_maps(delta, w)
     return float(sum(delta[x, y] * w[i, j]
                      for x, y, i, j in delta_sources(p, q, w.shape, delta.shape)))
 
@@ -278,8 +298,7 @@ def full_correlate_rot180(delta, w) -> np.ndarray:
     ``out[p, q] = Σ_{u=0}^{KH-1} Σ_{v=0}^{KW-1} D[p+u, q+v] · w[KH-1-u, KW-1-v]``
     where D is the padded delta map; p runs over 0..OH+KH−2, q over 0..OW+KW−2.
     """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
+    delta, w = _two_maps(delta, w)
     kh, kw = w.shape
     padded = np.pad(delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
     r = w[::-1, ::-1]
@@ -298,8 +317,9 @@ def dense_weight_labels(kernel_shape=(2, 2), in_shape=(3, 3)) -> np.ndarray:
     p·W + q), and ``""`` where M is zero. Built from
     :func:`cnnlib.conv2d_as_dense` with one unit kernel per weight.
     """
-    kh, kw = kernel_shape
-    h, w = in_shape
+    kh, kw = as_pair(kernel_shape, "kernel_shape", 1)
+    h, w = as_pair(in_shape, "in_shape", 1)
+    valid_output_shape((h, w), (kh, kw))
     labels = None
     for i in range(kh):
         for j in range(kw):
@@ -323,8 +343,9 @@ def weight_gradient_pairs(i: int, j: int, act_shape, delta_shape):
     list of ((x + i, y + j), (x, y))
         One pair per output position (x, y), x = 0..OH−1, y = 0..OW−1, row by row.
     """
-    h, w = act_shape
-    oh, ow = delta_shape
+    i, j = as_int(i, "i"), as_int(j, "j")
+    h, w = as_pair(act_shape, "act_shape", 1)
+    oh, ow = as_pair(delta_shape, "delta_shape", 1)
     kh, kw = h - oh + 1, w - ow + 1
     if kh < 1 or kw < 1:
         raise ValueError(
@@ -341,8 +362,7 @@ def weight_gradient_pairs(i: int, j: int, act_shape, delta_shape):
 
 def weight_gradient(act, delta) -> np.ndarray:
     """dC/dw for one channel, by the loops of (ch5-dw): shape (H−OH+1, W−OW+1)."""
-    act = np.asarray(act, dtype=np.float64)
-    delta = np.asarray(delta, dtype=np.float64)
+    act, delta = _two_maps(act, delta, "act", "delta")
     kh, kw = act.shape[0] - delta.shape[0] + 1, act.shape[1] - delta.shape[1] + 1
     out = np.zeros((kh, kw))
     for i in range(kh):
@@ -375,6 +395,8 @@ def insert_zeros(delta, stride):
     if delta.ndim < 2:
         raise ValueError(f"delta: expected at least 2 dims (OH, OW), got shape "
                          f"{delta.shape}")
+    if 0 in delta.shape[-2:]:
+        raise ValueError(f"delta: expected non-empty (OH, OW), got shape {delta.shape}")
     s1, s2 = as_pair(stride, "stride", 1)
     oh, ow = delta.shape[-2:]
     out = np.zeros((*delta.shape[:-2], s1 * (oh - 1) + 1, s2 * (ow - 1) + 1))
@@ -397,7 +419,19 @@ def dilate_kernel(w, dilation):
         as a layer with kernel ``w_d`` and dilation 1.
     """
     w = as_float_array(w, "w")
+    if w.ndim < 2 or 0 in w.shape[-2:]:
+        raise ValueError(f"w: expected at least 2 dims (..., KH, KW), non-empty, got "
+                         f"shape {w.shape}")
     return insert_zeros(w, as_pair(dilation, "dilation", 1))
+
+
+def _one_axis(size, kernel, stride, padding, dilation):
+    """The five integers of one axis of a layer, checked; the kernel must fit."""
+    size, kernel = as_int(size, "size", 1), as_int(kernel, "kernel", 1)
+    s, p, d = (as_int(stride, "stride", 1), as_int(padding, "padding", 0),
+               as_int(dilation, "dilation", 1))
+    conv_geometry((size, 1), (kernel, 1), (s, 1), (p, 0), (d, 1), kernel_name="kernel")
+    return size, kernel, s, p, d
 
 
 def leftover(size, kernel, stride=1, padding=0, dilation=1):
@@ -410,7 +444,10 @@ def leftover(size, kernel, stride=1, padding=0, dilation=1):
     than the stride (``K < s``, or a dilation ``d > 1`` together with a stride
     ``s > 1``), rows between windows are unread as well, and the full
     convolution already gives them 0. :func:`unread` lists them all.
+    All five are integers along one axis; the kernel must fit the padded input.
     """
+    size, kernel, stride, padding, dilation = _one_axis(size, kernel, stride,
+                                                        padding, dilation)
     return (size + 2 * padding - dilation * (kernel - 1) - 1) % stride
 
 
@@ -426,6 +463,8 @@ def unread(size, kernel, stride=1, padding=0, dilation=1):
     list of int
         Increasing, in ``0, ..., size - 1``.
     """
+    size, kernel, stride, padding, dilation = _one_axis(size, kernel, stride,
+                                                        padding, dilation)
     out = (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
     read = {stride * x + dilation * i - padding
             for x in range(out) for i in range(kernel)}
@@ -437,15 +476,21 @@ def _check_rule_args(delta, w, x_shape, stride, padding, dilation):
     w = as_float_array(w, "w")
     check_ndim(delta, 4, "delta", "(N, F, OH, OW)")
     check_ndim(w, 4, "w", "(F, C, KH, KW)")
-    if len(x_shape) != 4:
-        raise ValueError(f"x_shape: expected (N, C, H, W), got {tuple(x_shape)}")
+    x_shape = as_shape(x_shape, "x_shape", 4, "(N, C, H, W)")
+    check_batch(delta, "delta")
+    if delta.shape[0] != x_shape[0]:
+        raise ValueError(
+            f"delta: expected the batch size N = {x_shape[0]} of the input "
+            f"(x_shape {x_shape}), got delta shape {delta.shape}")
     if delta.shape[1] != w.shape[0] or x_shape[1] != w.shape[1]:
         raise ValueError(
             f"delta, w, x_shape: channels do not match (delta shape {delta.shape}, "
             f"w shape {w.shape}, x_shape {tuple(x_shape)})")
-    s, p, d = (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
-               as_pair(dilation, "dilation", 1))
-    out_hw = conv2d_output_shape(x_shape[2:], w.shape[2:], s, p, d)
+    if 0 in w.shape:
+        raise ValueError(f"w: expected non-empty axes, got shape {w.shape}")
+    s, p, d, out_hw = conv_geometry(x_shape[2:], w.shape[2:], stride, padding,
+                                    dilation, kernel_name="w",
+                                    where=f"; x_shape {x_shape}")
     if delta.shape[2:] != out_hw:
         raise ValueError(
             f"delta: expected spatial shape {out_hw} for x_shape {tuple(x_shape)} "
@@ -477,6 +522,7 @@ def input_gradient_by_rule(delta, w, x_shape, stride=1, padding=0,
         The same numbers as ``conv2d_backward(delta, cache)[0]``.
     """
     delta, w, s, p, d = _check_rule_args(delta, w, x_shape, stride, padding, dilation)
+    x_shape = as_shape(x_shape, "x_shape", 4, "(N, C, H, W)")
     n, c, h, wd = x_shape
     f, _, kh, kw = w.shape
     big_d = insert_zeros(delta, s)                        # stride
@@ -517,8 +563,11 @@ def weight_gradient_by_rule(x, delta, kernel_shape, stride=1, padding=0,
     """
     x = as_float_array(x, "x")
     check_ndim(x, 4, "x", "(N, C, H, W)")
-    kh, kw = kernel_shape
-    f, c = np.shape(delta)[1], x.shape[1]
+    check_batch(x, "x")
+    kh, kw = as_pair(kernel_shape, "kernel_shape", 1)
+    delta = as_float_array(delta, "delta")
+    check_ndim(delta, 4, "delta", "(N, F, OH, OW)")
+    f, c = delta.shape[1], x.shape[1]
     delta, _, s, p, d = _check_rule_args(delta, np.zeros((f, c, kh, kw)), x.shape,
                                stride, padding, dilation)
     xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))  # a_p
@@ -559,12 +608,12 @@ def scatter_partial_sums(delta, w, in_shape, stride, upto):
     touched : numpy.ndarray of bool, shape (H, W)
         Positions some of the first ``upto`` windows read.
     """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
+    delta, w = _two_maps(delta, w)
     oh, ow = delta.shape
     kh, kw = w.shape
-    h, wd = in_shape
-    s = int(stride)
+    h, wd = as_pair(in_shape, "in_shape", 1)
+    s = as_int(stride, "stride", 1)
+    upto = as_int(upto, "upto")
     if (h - kh) // s + 1 != oh or (wd - kw) // s + 1 != ow:
         raise ValueError(
             f"delta: expected shape {((h - kh) // s + 1, (wd - kw) // s + 1)} for "
@@ -595,9 +644,8 @@ def _explorer_geometry(in_shape, kernel_shape, stride, padding, dilation):
     """Checked ``(H, W), (KH, KW), (OH, OW), s, p, d`` of a one-channel layer."""
     hw = as_pair(in_shape, "in_shape", 1)
     k = as_pair(kernel_shape, "kernel_shape", 1)
-    s, p, d = (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
-               as_pair(dilation, "dilation", 1))
-    out = conv2d_output_shape(hw, k, s, p, d)  # raises when no window fits
+    s, p, d, out = conv_geometry(hw, k, stride, padding, dilation,
+                                 kernel_name="kernel_shape")  # raises when none fits
     return hw, k, out, s, p, d
 
 

@@ -15,6 +15,8 @@ import ipywidgets as W
 
 from cnnlib.viz.core.base import Drawing, Param, png_quick
 
+__all__ = ["interactive"]
+
 
 def _control(p: Param) -> W.ValueWidget:
     style = {"description_width": "initial"}

@@ -32,6 +32,6 @@ def test_training_figures_reject_bad_input():
     with pytest.raises(ValueError, match="w: expected shape"):
         plot_kernels(np.zeros((4, 2, 3, 3)))
     with pytest.raises(ValueError, match="labels"):
-        plot_misclassified(np.zeros((3, 1, 8, 8)), np.zeros(2), np.zeros(3))
+        plot_misclassified(np.zeros((3, 1, 8, 8)), np.zeros(2, int), np.zeros(3, int))
     with pytest.raises(ValueError, match="labels"):
-        plot_digits(np.zeros((3, 1, 8, 8)), np.zeros(2))
+        plot_digits(np.zeros((3, 1, 8, 8)), np.zeros(2, int))

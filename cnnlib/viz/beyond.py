@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from cnnlib.rules import scatter_partial_sums
+from cnnlib.validation import as_int, as_map, as_pair
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import GridArtist, Outlines
@@ -42,10 +43,11 @@ class StrideBackward(Drawing):
 
     def __init__(self, delta=None, w=None, in_shape=(8, 8), stride=2, dpi: int = 80):
         self.delta = (EXAMPLE_DELTA.copy() if delta is None
-                      else np.asarray(delta, dtype=np.float64))
-        self.w = EXAMPLE_KERNEL.copy() if w is None else np.asarray(w, dtype=np.float64)
-        self.stride = s = int(stride)
-        self.in_shape = h, wd = tuple(in_shape)
+                      else as_map(delta, "delta", dims="(OH, OW)"))
+        self.w = EXAMPLE_KERNEL.copy() if w is None else as_map(w, "w", dims="(KH, KW)")
+        self.stride = s = as_int(stride, "stride", 1)
+        self.in_shape = h, wd = as_pair(in_shape, "in_shape", 1)
+        in_shape = self.in_shape
         kh, kw = self.w.shape
         oh, ow = self.delta.shape
         self.result, _ = scatter_partial_sums(self.delta, self.w, in_shape, s, oh * ow)
@@ -174,8 +176,8 @@ def dilation_figure(w=None, dilation=2, *, dpi: int = 90):
     weight is mistaken for a hole.
     """
     w = (np.arange(1.0, 10.0).reshape(3, 3) if w is None
-         else np.asarray(w, dtype=np.float64))
-    d = int(dilation)
+         else as_map(w, "w", dims="(KH, KW)"))
+    d = as_int(dilation, "dilation", 1)
     kh, kw = w.shape
     dh, dw_ = d * (kh - 1) + 1, d * (kw - 1) + 1
     w_d = np.zeros((dh, dw_))
@@ -219,8 +221,8 @@ def pooling_figure(x, delta, *, dpi: int = 90):
         max_pool2d_forward,
     )
 
-    x = np.asarray(x, dtype=np.float64)
-    delta = np.asarray(delta, dtype=np.float64)
+    x = as_map(x, "x")
+    delta = as_map(delta, "delta", dims="(H/2, W/2)")
     h, w = x.shape
     if h % 2 or w % 2 or delta.shape != (h // 2, w // 2):
         raise ValueError(f"x, delta: expected an even (H, W) and delta of shape "

@@ -24,6 +24,7 @@ from cnnlib.rules import (
     dense_weight_labels,
     full_correlate_rot180,
 )
+from cnnlib.validation import as_map, as_pair
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
@@ -51,9 +52,9 @@ class DeltaPropagation(Drawing):
     """
 
     def __init__(self, delta=None, w=None, dpi: int = 80):
-        self.delta = EXAMPLE_DELTA.copy() if delta is None else np.asarray(
-            delta, dtype=np.float64)
-        self.w = EXAMPLE_KERNEL.copy() if w is None else np.asarray(w, dtype=np.float64)
+        self.delta = EXAMPLE_DELTA.copy() if delta is None else as_map(
+            delta, "delta", dims="(OH, OW)")
+        self.w = EXAMPLE_KERNEL.copy() if w is None else as_map(w, "w", dims="(KH, KW)")
         kh, kw = self.w.shape
         oh, ow = self.delta.shape
         self.result = full_correlate_rot180(self.delta, self.w)
@@ -160,6 +161,13 @@ def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,
     from cnnlib.viz.core.style import ROLE
 
     labels = dense_weight_labels(kernel_shape, in_shape)
+    kernel_shape = as_pair(kernel_shape, "kernel_shape", 1)
+    in_shape = as_pair(in_shape, "in_shape", 1)
+    pick = as_pair(pick, "pick", 0)
+    if pick[0] >= in_shape[0] or pick[1] >= in_shape[1]:
+        raise ValueError(f"pick: expected an input cell (p, q) with 0 <= p < "
+                         f"{in_shape[0]} and 0 <= q < {in_shape[1]} (in_shape "
+                         f"{in_shape}), got {pick}")
     n_out, n_in = labels.shape
     h, w = in_shape
     oh, ow = h - kernel_shape[0] + 1, w - kernel_shape[1] + 1

@@ -18,6 +18,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 from cnnlib.mlp import MLP, tiny_example
 from cnnlib.rules import delta_terms
+from cnnlib.validation import as_finite_array
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.style import ROLE, new_figure
 from cnnlib.viz.core.text import PathText, num
@@ -31,8 +32,28 @@ num3 = functools.partial(num, fmt=".3g")
 
 
 
+def _check_net(net):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a cnnlib.MLP, got {type(net).__name__}")
+    for w in net.weights[1:] + net.biases[1:]:
+        as_finite_array(w, "net (its weights and biases)")
+
+
 def delta_equation(terms: dict) -> list[str]:
-    """Three lines of mathtext writing out how ``delta^l_j`` is computed."""
+    """Three lines of mathtext writing out how ``delta^l_j`` is computed.
+
+    ``terms`` is the dict of :func:`cnnlib.rules.delta_terms`; its numbers must
+    be finite (a NaN has no place in a formula).
+    """
+    if not isinstance(terms, dict) or "rule" not in terms:
+        raise TypeError("terms: expected the dict of cnnlib.rules.delta_terms, got "
+                        f"{type(terms).__name__}")
+    if terms["rule"] not in ("BP1", "BP2"):
+        raise ValueError(f"terms: expected rule 'BP1' or 'BP2', got {terms['rule']!r}")
+    for key in ("sigma_prime", "delta", "a", "y", "weights", "next_deltas",
+                "products"):
+        if key in terms:
+            as_finite_array(terms[key], f"terms[{key!r}]")
     l, j = terms["l"], terms["j"]
     d = rf"\delta^{{{l}}}_{{{j}}}"
     sp = num3(terms["sigma_prime"], paren=True)
@@ -83,9 +104,10 @@ class MLPDeltaDrawing(Drawing):
         return cls(*tiny_example())
 
     def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
+        _check_net(net)
         self.net = net
-        self.x = np.asarray(x, dtype=np.float64)
-        self.y = np.asarray(y, dtype=np.float64)
+        self.x = as_finite_array(x, "x")
+        self.y = as_finite_array(y, "y")
         bp = net.backprop(self.x, self.y)  # validates x and y
         L, sizes = net.L, net.sizes
         self.params = (Param(
@@ -240,7 +262,8 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
     -------
     matplotlib.figure.Figure
     """
-    fw = net.feedforward(x)
+    _check_net(net)
+    fw = net.feedforward(as_finite_array(x, "x"))
     sizes, L = net.sizes, net.L
     fig = new_figure(width, height, dpi=dpi)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))

@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 
 from cnnlib.conv import rot180
 from cnnlib.rules import delta_sources, full_correlate_rot180
+from cnnlib.validation import as_map
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.grid import GridArtist
 from cnnlib.viz.core.style import ROLE, new_figure
@@ -57,12 +58,9 @@ class KernelRotation(Drawing):
     """
 
     def __init__(self, w=None, delta=None, dpi: int = 80):
-        self.w = (EXAMPLE_KERNEL if w is None else np.asarray(w, dtype=np.float64))
+        self.w = EXAMPLE_KERNEL if w is None else as_map(w, "w", dims="(KH, KW)")
         self.delta = (EXAMPLE_DELTA if delta is None
-                      else np.asarray(delta, dtype=np.float64))
-        if self.w.ndim != 2 or self.delta.ndim != 2:
-            raise ValueError(f"w, delta: expected 2 dims each, got shapes "
-                             f"{self.w.shape} and {self.delta.shape}")
+                      else as_map(delta, "delta", dims="(OH, OW)"))
         kh, kw = self.w.shape
         oh, ow = self.delta.shape
         if max(kh, kw, oh, ow) > 4:

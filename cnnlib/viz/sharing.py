@@ -22,6 +22,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from cnnlib.rules import STAGES, kernel_index_matrix, stage_matrix, valid_output_shape
+from cnnlib.validation import as_int, as_map, as_pair
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.grid import grid_lines
 from cnnlib.viz.core.style import DIVERGING_CMAP, OKABE_ITO, ROLE, new_figure
@@ -64,6 +65,7 @@ def sharing_networks_figure(in_hw=(4, 4), k_hw=(2, 2), *, width=7.4, height=4.2,
     and line style of its kernel entry.
     """
     idx = kernel_index_matrix(in_hw, k_hw)
+    in_hw, k_hw = as_pair(in_hw, "in_hw", 1), as_pair(k_hw, "k_hw", 1)
     (h, w), (kh, kw) = in_hw, k_hw
     oh, ow = valid_output_shape(in_hw, k_hw)
     fig = new_figure(width, height, dpi=dpi)
@@ -145,10 +147,9 @@ class WeightSharingDrawing(Drawing):
         return cls(EXAMPLE_IMAGE, EXAMPLE_KERNEL)
 
     def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=80):
-        a = np.asarray(a, dtype=np.float64)
-        kernel = np.asarray(kernel, dtype=np.float64)
-        if a.ndim != 2:
-            raise ValueError(f"a: expected 2 dims (H, W), got shape {a.shape}")
+        a = as_map(a, "a")
+        kernel = as_map(kernel, "kernel", dims="(KH, KW)")
+        as_int(seed, "seed", 0)
         self.a, self.kernel = a, kernel
         (h, w), (kh, kw) = a.shape, kernel.shape
         oh, ow = valid_output_shape(a.shape, kernel.shape)

@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 
 from cnnlib.conv import convolve2d, correlate2d
 from cnnlib.rules import check_op_mode, mode_padding, window_origin
-from cnnlib.validation import MODES
+from cnnlib.validation import MODES, as_int, as_map
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.grid import grid_lines
 from cnnlib.viz.core.style import ROLE, new_figure
@@ -62,8 +62,8 @@ class SlidingWindowDrawing(Drawing):
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
                  dpi=80):
         check_op_mode(op, mode)
-        a = np.asarray(a, dtype=np.float64)
-        k = np.asarray(k, dtype=np.float64)
+        a = as_map(a, "a")
+        k = as_map(k, "k", dims="(KH, KW)")
         fn = correlate2d if op == "correlate" else convolve2d
         self.z = fn(a, k, mode)  # validates a, k and the mode
         self.a, self.k, self.mode, self.op = a, k, mode, op
@@ -236,7 +236,9 @@ class SlidingWindowDrawing(Drawing):
 def modes_figure(h: int = 4, k_len: int = 3, *, width=7.4, height=3.2, dpi=90):
     """The three modes on an ``h`` x ``h`` input with a ``k_len`` x ``k_len``
     kernel: the padded input of each mode, the first and the last window
-    outlined, and the output size."""
+    outlined, and the output size (``1 <= k_len <= h``, so "valid" is not empty)."""
+    h = as_int(h, "h", 1, 20)
+    k_len = as_int(k_len, "k_len", 1, h)
     fig = new_figure(width, height, dpi=dpi)
     sizes = {"valid": h - k_len + 1, "same": h, "full": h + k_len - 1}
     rule = {"valid": "H − K + 1", "same": "H", "full": "H + K − 1"}

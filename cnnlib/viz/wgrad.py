@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from cnnlib.rules import weight_gradient, weight_gradient_pairs
+from cnnlib.validation import as_map
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
@@ -50,9 +51,9 @@ class WeightGradient(Drawing):
 
     def __init__(self, act=None, delta=None, dpi: int = 80):
         self.act = (EXAMPLE_ACTIVATIONS.copy() if act is None
-                    else np.asarray(act, dtype=np.float64))
+                    else as_map(act, "act"))
         self.delta = (EXAMPLE_DELTA.copy() if delta is None
-                      else np.asarray(delta, dtype=np.float64))
+                      else as_map(delta, "delta", dims="(OH, OW)"))
         self.dw = weight_gradient(self.act, self.delta)
         kh, kw = self.dw.shape
         oh, ow = self.delta.shape

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnlib.validation import INT_RULE, as_int, as_real, is_int, same_value
+
 
 @dataclass(frozen=True)
 class Param:
@@ -36,18 +38,38 @@ class Param:
     options: tuple[tuple[str, object], ...] = field(default=())
 
     def __post_init__(self):
+        for arg in ("name", "label"):
+            if not isinstance(getattr(self, arg), str):
+                raise TypeError(f"Param {arg}: expected a str, got "
+                                f"{type(getattr(self, arg)).__name__}")
         if self.options:
+            if not isinstance(self.options, tuple) or not all(
+                isinstance(o, tuple) and len(o) == 2 and isinstance(o[0], str)
+                for o in self.options
+            ):
+                raise TypeError(f"Param {self.name!r} options: expected a tuple of "
+                                f"(label, value) pairs, got {self.options!r}")
             values = [v for _, v in self.options]
-            if self.default is not None and self.default not in values:
+            if self.default is not None and not any(
+                same_value(self.default, v) for v in values
+            ):
                 raise ValueError(
                     f"Param {self.name!r}: default {self.default!r} is not one "
                     f"of the options {values!r}"
                 )
-        elif self.max < self.min or self.step < 1:
+            return
+        for arg in ("min", "max", "step"):
+            as_int(getattr(self, arg), f"Param {self.name!r} {arg}")
+        if self.max < self.min or self.step < 1:
             raise ValueError(
                 f"Param {self.name!r}: needs min <= max and step >= 1, got "
                 f"min={self.min}, max={self.max}, step={self.step}"
             )
+        if self.default is not None:
+            try:
+                self.check(self.default)
+            except (TypeError, ValueError) as err:
+                raise type(err)(f"Param {self.name!r} default: {err}") from None
 
     @property
     def values(self) -> list:
@@ -62,14 +84,27 @@ class Param:
         return self.values[0] if self.default is None else self.default
 
     def check(self, value) -> None:
-        """Raise ``ValueError`` naming the parameter if ``value`` is not allowed."""
-        if value not in self.values:
-            allowed = (
-                [v for _, v in self.options]
-                if self.options
-                else f"{self.min}..{self.max} in steps of {self.step}"
+        """Raise naming the parameter if ``value`` is not allowed.
+
+        A range takes Python and NumPy integers only (``TypeError`` for
+        ``1.0``, ``True``, ``"1"`` or a one-element array), on the range and
+        its steps (``ValueError``); a choice takes one of its option values,
+        of the same type.
+        """
+        if self.options:
+            allowed = [v for _, v in self.options]
+            if not any(same_value(value, v) for v in allowed):
+                raise ValueError(f"{self.name}: got {value!r}, expected one of "
+                                 f"{allowed}")
+            return
+        if not is_int(value):
+            raise TypeError(f"{self.name}: expected {INT_RULE}, got "
+                            f"{type(value).__name__} {value!r}")
+        if not (self.min <= value <= self.max and (value - self.min) % self.step == 0):
+            raise ValueError(
+                f"{self.name}: got {value!r}, expected one of "
+                f"{self.min}..{self.max} in steps of {self.step}"
             )
-            raise ValueError(f"{self.name}: got {value!r}, expected one of {allowed}")
 
 
 class Drawing:
@@ -96,11 +131,8 @@ class Drawing:
         """The initial value of every parameter."""
         return {p.name: p.initial for p in self.params}
 
-    def update(self, **values) -> None:
-        """Check ``values`` against :attr:`params`, then redraw in place.
-
-        Parameters left out keep their current value.
-        """
+    def check_values(self, **values) -> None:
+        """Raise naming the parameter unless every value is allowed by :attr:`params`."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -110,10 +142,27 @@ class Drawing:
             )
         for name, value in values.items():
             known[name].check(value)
-        state = dict(getattr(self, "_state", None) or self.defaults())
-        state.update(values)
+
+    def update(self, **values) -> None:
+        """Check ``values`` against :attr:`params`, then redraw in place.
+
+        Parameters left out keep their current value. Every value is checked
+        (type and range) before anything is stored; a refused update leaves
+        the drawing as it was.
+        """
+        self.check_values(**values)
+        old = getattr(self, "_state", None)
+        state = dict(old or self.defaults())
+        state.update({k: int(v) if is_int(v) else v for k, v in values.items()})
         self._state = state
-        self._update(**state)
+        try:
+            self._update(**state)
+        except Exception:
+            # A refused update leaves the drawing as it was.
+            self._state = old
+            if old is not None:
+                self._update(**old)
+            raise
 
     @property
     def state(self) -> dict:
@@ -150,6 +199,8 @@ def png(fig: Figure, dpi: float | None = None) -> bytes:
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
+    if dpi is not None:
+        dpi = as_real(dpi, "dpi", low=1.0, high=1200.0)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi or fig.dpi)
     return buf.getvalue()

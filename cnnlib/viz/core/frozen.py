@@ -17,6 +17,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from cnnlib.validation import check_instance
+
 
 def _leaves(fig: Figure) -> list[Artist]:
     out: list[Artist] = []
@@ -62,6 +64,12 @@ class FrozenBackground:
     """
 
     def __init__(self, fig: Figure, dynamic):
+        check_instance(fig, "fig", Figure, "a matplotlib Figure")
+        if not isinstance(dynamic, (list, tuple)) or not all(
+            isinstance(a, Artist) for a in dynamic
+        ):
+            raise TypeError("dynamic: expected a list of matplotlib artists, got "
+                            f"{type(dynamic).__name__}")
         self.fig = fig
         self.dynamic = list(dynamic)
         dyn = {id(a) for a in self.dynamic}

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
+from cnnlib.validation import as_int, as_map, as_pair, as_real, check_instance
 from cnnlib.viz.core.style import PAD_GREY, ROLE, SEQUENTIAL_CMAP, text_colour_on
 from cnnlib.viz.core.text import PathText, num
 
@@ -65,9 +66,10 @@ class GridArtist:
     def __init__(self, ax: Axes, values, *, cmap=SEQUENTIAL_CMAP, vmin=None,
                  vmax=None, fmt=".2g", labels=None, origin=(0.0, 0.0),
                  fontsize=9, title=None):
-        values = np.asarray(values, dtype=np.float64)
-        if values.ndim != 2:
-            raise ValueError(f"values: expected 2 dims (H, W), got shape {values.shape}")
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        values = as_map(values, "values")
+        if not isinstance(fmt, str):
+            raise TypeError(f"fmt: expected a format string, got {type(fmt).__name__}")
         self.ax = ax
         self.shape = values.shape
         self.fmt = fmt
@@ -171,6 +173,9 @@ class Outlines:
 
     def __init__(self, ax: Axes, n: int, color, width: float = 3.0,
                  linestyle="-", zorder: float = 5):
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        n = as_int(n, "n", 0)
+        as_real(width, "width", low=0.0)
         self.rects = []
         for _ in range(n):
             r = Rectangle((0, 0), 1, 1, fill=False, edgecolor=color, linewidth=width,
@@ -210,7 +215,8 @@ class CellCover:
     RES = 12  # image pixels per cell
 
     def __init__(self, ax: Axes, shape, origin=(0.0, 0.0), zorder: float = 4.5):
-        h, w = shape
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        h, w = as_pair(shape, "shape", 1)
         x0, y0 = origin
         self.shape = (h, w)
         cell = np.zeros((self.RES, self.RES), dtype=bool)

@@ -13,6 +13,8 @@ import contextlib
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from cnnlib.validation import as_real
+
 # Okabe, M. and Ito, K. (2008), "Color Universal Design".
 OKABE_ITO = {
     "black": "#000000",
@@ -76,6 +78,9 @@ def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    width = as_real(width, "width", low=0.0, high=100.0, low_open=True)
+    height = as_real(height, "height", low=0.0, high=100.0, low_open=True)
+    dpi = as_real(dpi, "dpi", low=1.0, high=1200.0)
     with book_style():
         fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)

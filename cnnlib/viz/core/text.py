@@ -19,12 +19,15 @@ import functools
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyBboxPatch, PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
+
+from cnnlib.validation import as_finite_array, as_real, check_instance
 
 __all__ = ["MINUS", "PathText", "TextGrid", "num", "text_path"]
 
@@ -70,6 +73,8 @@ def text_path(text: str, size: float, weight: str = "normal"):
     slow). The font is the one ``rcParams`` name now (family and mathtext set),
     and the cache is keyed on it, so changing the font never returns stale glyphs.
     """
+    check_instance(text, "text", str, "a str")
+    as_real(size, "size", low=0.0, low_open=True)
     return _text_path(text, float(size), weight, _font_key())
 
 
@@ -122,6 +127,11 @@ class PathText:
         _check_alignment(ha, va)
         if coords not in ("data", "figure"):
             raise ValueError(f"coords: expected 'data' or 'figure', got {coords!r}")
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        check_instance(text, "text", str, "a str")
+        as_real(x, "x")
+        as_real(y, "y")
+        size = as_real(size, "size", low=0.0, low_open=True)
         self.ax, self.fig = ax, ax.figure
         self.size, self.ha, self.va, self.weight = size, ha, va, weight
         self._coords = ax.transData if coords == "data" else self.fig.transFigure
@@ -232,7 +242,12 @@ class TextGrid:
     def __init__(self, ax, xy, texts=None, *, size=9.0, ha="center", va="center",
                  color="black", zorder=5, weight="normal"):
         _check_alignment(ha, va)
-        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
+        xy = as_finite_array(xy, "xy")
+        if xy.ndim != 2 or xy.shape[1] != 2:
+            raise ValueError(f"xy: expected shape (n, 2), one point a row, got "
+                             f"shape {xy.shape}")
+        size = as_real(size, "size", low=0.0, low_open=True)
         self.n = len(xy)
         self.size, self.ha, self.va, self.weight = size, ha, va, weight
         fig = ax.figure
