@@ -1,6 +1,6 @@
 """How fast is cnnlib? Speed and memory, measured beside their reference points.
 
-Run from the repository root (``make bench`` does):
+Run from the repository root (``make bench`` does, with the environment below):
 
     .venv/bin/python benchmarks/bench.py            # everything but the make targets
     .venv/bin/python benchmarks/bench.py --make     # also time `make book` / `make test`
@@ -19,6 +19,11 @@ viz       update() + fig.canvas.draw() of every Drawing found in cnnlib.viz.
 notebook  execution time of book/06-training-a-cnn.ipynb (if it exists).
 make      wall time of a clean book build and of the whole test suite (--make).
 
+Some machines set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to pin OpenBLAS to one
+kernel; the comparison would then measure a setting, not the code. ``make bench``
+runs this script with both removed from its environment (``env -u ...``, before
+NumPy loads OpenBLAS); run by hand, the report records whatever was set.
+
 This is a measurement, never a test: nothing here fails a build.
 """
 
@@ -28,49 +33,32 @@ import argparse
 import datetime as dt
 import functools
 import gc
-import importlib
-import inspect
 import json
 import os
-import pkgutil
 import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-# Some machines set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to pin OpenBLAS to a
-# kernel; they would make the comparison measure a setting, not the code. They
-# are removed here, for this process only (never in tests or CI), before NumPy
-# loads OpenBLAS. --keep-openblas-env keeps them.
-_OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-if "--keep-openblas-env" not in sys.argv and any(
-    v in os.environ for v in _OPENBLAS_VARS
-):
-    env = {k: v for k, v in os.environ.items() if k not in _OPENBLAS_VARS}
-    env["CNNLIB_BENCH_UNSET"] = ",".join(
-        f"{k}={os.environ[k]}" for k in _OPENBLAS_VARS if k in os.environ
-    )
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+import numpy as np
 
-import numpy as np  # noqa: E402  (after the environment is settled)
-
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results.json"
-sys.path.insert(0, str(ROOT))
-
-import cnnlib  # noqa: E402
-from cnnlib import (  # noqa: E402
+import cnnlib
+from cnnlib import (
     conv2d_backward,
     conv2d_backward_naive,
     conv2d_forward,
     conv2d_forward_naive,
     conv2d_output_shape,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+#: Set on some machines to pin OpenBLAS; ``make bench`` unsets them (see above).
+_OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 TARGETS = {
     "conv_ratio": 1.5,  # cnnlib / PyTorch, base configuration
@@ -141,7 +129,6 @@ def _torch():
 
 
 def machine(torch) -> dict:
-    unset = os.environ.get("CNNLIB_BENCH_UNSET")
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu": _cpu_model(),
@@ -156,10 +143,7 @@ def machine(torch) -> dict:
         "torch_threads": torch.get_num_threads() if torch else None,
         "numpy_blas_threads": _numpy_blas_threads(),
         "thread_pools": _blas_info(),
-        "openblas_env": (
-            f"unset for this run: {unset}" if unset
-            else {k: os.environ.get(k) for k in _OPENBLAS_VARS}
-        ),
+        "openblas_env": {k: os.environ.get(k) for k in _OPENBLAS_VARS},
     }
 
 
@@ -389,75 +373,18 @@ def bench_memory() -> dict:
 # --------------------------------------------------------------------------------------
 
 
-def _drawing_classes():
-    import cnnlib.viz
-    from cnnlib.viz.base import Drawing
-
-    found, errors = {}, {}
-    for mod in pkgutil.iter_modules(cnnlib.viz.__path__, "cnnlib.viz."):
-        try:
-            module = importlib.import_module(mod.name)
-        except Exception as err:  # report, do not hide
-            errors[mod.name] = f"import failed: {type(err).__name__}: {err}"
-            continue
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(cls, Drawing) and cls is not Drawing
-                    and cls.__module__ == module.__name__
-                    and not inspect.isabstract(cls)):
-                found[f"{cls.__module__}.{cls.__name__}"] = cls
-    return found, errors
-
-
-def _mlp_example(cls):
-    from cnnlib.mlp import tiny_example
-
-    return cls(*tiny_example())
-
-
-def _grid_example(cls):  # a grid and a kernel, as in chapters 2 and 3
-    a = np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 0, 2], [1, 0, 1, 3]], float)
-    return cls(a, np.array([[1.0, -1.0], [2.0, 0.5]]))
-
-
-#: Drawings whose constructor needs data: class name -> factory(cls). A drawing
-#: may instead offer a classmethod ``example()``; one with no required
-#: arguments needs neither.
-EXAMPLES = {
-    "MLPDeltaDrawing": _mlp_example,
-    "WeightSharingDrawing": _grid_example,
-    "SlidingWindowDrawing": _grid_example,
-}
-
-
-def _instantiate(cls):
-    sig = inspect.signature(cls)
-    required = [p.name for p in sig.parameters.values()
-                if p.default is inspect.Parameter.empty
-                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    if not required:
-        return cls()
-    if hasattr(cls, "example"):
-        return cls.example()
-    if cls.__name__ in EXAMPLES:
-        return EXAMPLES[cls.__name__](cls)
-    raise TypeError(f"constructor needs {required}: add an example to "
-                    "benchmarks/bench.py EXAMPLES or a classmethod example()")
-
-
 def bench_viz(max_frames: int) -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    classes, errors = _drawing_classes()
+    from cnnlib.viz import all_drawings
+
     rows = []
-    for name, cls in sorted(classes.items()):
-        try:
-            drawing = _instantiate(cls)
-        except Exception as err:
-            rows.append({"drawing": name, "skipped": f"{type(err).__name__}: {err}"})
-            continue
+    for cls in all_drawings():
+        name = f"{cls.__module__}.{cls.__name__}"
+        drawing = cls.example()
         frames = drawing.frames()
         if len(frames) > max_frames:  # spread over the whole range
             idx = np.linspace(0, len(frames) - 1, max_frames).round().astype(int)
@@ -478,7 +405,7 @@ def bench_viz(max_frames: int) -> dict:
             "cpu_median_ms": 1e3 * statistics.median(cpu),
         })
         plt.close(drawing.fig)
-    return {"rows": rows, "import_errors": errors, "note": (
+    return {"rows": rows, "note": (
         "one slider step = drawing.update(**frame) + fig.canvas.draw() (Agg), "
         "wall time; cpu_median_ms is the CPU time of the same steps")}
 
@@ -547,8 +474,10 @@ def report(results: dict) -> str:
                  f"torch {m.get('torch_threads')}; {m.get('date')}")
     lines.append(f"load average (1 min) {m.get('load_average_at_start', ['?'])[0]} at "
                  f"the start, {m.get('load_average_at_end', ['?'])[0]} at the end")
-    if isinstance(m.get("openblas_env"), str):
-        lines.append(f"OpenBLAS environment {m['openblas_env']}")
+    pinned = {k: v for k, v in (m.get("openblas_env") or {}).items() if v}
+    if pinned:
+        lines.append(f"OpenBLAS pinned by the environment: {pinned} "
+                     "(`make bench` runs without it)")
     conv = results.get("conv")
     mem = results.get("memory", {})
     if conv:
@@ -599,8 +528,6 @@ def report(results: dict) -> str:
                 lines.append(f"{row['drawing']:48s} {row['frames']:6d} "
                              f"{row['median_ms']:10.1f} {row['max_ms']:8.1f} "
                              f"{row.get('cpu_median_ms', float('nan')):7.1f}")
-        for mod, err in viz.get("import_errors", {}).items():
-            lines.append(f"{mod}: {err}")
     nb = results.get("notebook")
     if nb:
         lines.append("")
@@ -633,8 +560,6 @@ def main(argv=None) -> int:
                         help="slider steps timed per drawing")
     parser.add_argument("--no-save", action="store_true",
                         help="print only; leave benchmarks/results.json alone")
-    parser.add_argument("--keep-openblas-env", action="store_true",
-                        help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if set")
     args = parser.parse_args(argv)
     sections = set(args.only or [s for s in SECTIONS if s != "make" or args.make])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._validate import as_float_array
+from cnnlib.validation import as_float_array
 
 __all__ = [
     "ACTIVATIONS",

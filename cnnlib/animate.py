@@ -23,8 +23,11 @@ import itertools
 import json
 import math
 
-from cnnlib.viz.base import Drawing, Param
+from cnnlib.validation import as_int, as_real, check_instance
+from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.encode import SCALE, FrameSet, figure_text_points, render_rgb
+
+__all__ = ["MIN_NARROW_TEXT_PX", "AnimationHTML", "animation", "player_data"]
 
 #: Smallest figure text (CSS px) the player lets a narrow screen shrink to; a
 #: wider figure scrolls sideways in its own box instead.
@@ -169,15 +172,18 @@ class AnimationHTML:
     """
 
     def __init__(self, html_text: str, n_frames: int, n_combinations: int):
+        check_instance(html_text, "html_text", str, "a str")
         self.html = html_text
-        self.n_frames = n_frames
-        self.n_combinations = n_combinations
+        self.n_frames = as_int(n_frames, "n_frames", 1)
+        self.n_combinations = as_int(n_combinations, "n_combinations", 1)
 
     def _repr_html_(self) -> str:
         return self.html
 
     def __len__(self) -> int:
-        return len(self.html)
+        """The number of frames Play steps through (not the length of the
+        markup: see ``.html``)."""
+        return self.n_frames
 
 
 def _control(p: Param, k: int, uid: str) -> str:
@@ -205,6 +211,24 @@ def _common_prefix(texts: list[str]) -> str:
     return first[:n]
 
 
+def _check_play(drawing: Drawing, play, name: str) -> list[dict]:
+    """``play`` as a list of dicts of allowed parameter values, or raise naming
+    the argument ``name`` and the frame (every frame is checked before any is
+    drawn)."""
+    if not isinstance(play, (list, tuple)):
+        raise TypeError(f"{name}: expected a list of dicts, got {type(play).__name__}")
+    play = list(play)
+    if not play:
+        raise ValueError(f"{name}: expected at least one frame, got none")
+    for k, frame in enumerate(play):
+        check_instance(frame, f"{name}[{k}]", dict, "a dict of parameter values")
+        try:
+            drawing.check_values(**frame)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"{name}[{k}]: {err}") from None
+    return play
+
+
 def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
                 interval: int) -> tuple[dict, FrameSet]:
     """Render every combination of ``drawing``'s parameters at ``SCALE * css_dpi``
@@ -216,9 +240,13 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
     description of each combination), ``play`` (combination indices that Play
     steps through) and ``interval`` (ms).
     """
+    if not isinstance(drawing, Drawing):
+        raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
+    play = _check_play(drawing, play, "play")
+    css_dpi = as_real(css_dpi, "css_dpi", low=1.0, high=600.0)
+    interval = as_int(interval, "interval", 1)
     params = drawing.params
     combos = drawing.combinations()
-    names = [p.name for p in params]
 
     def index(state: dict) -> int:
         i = 0
@@ -240,15 +268,7 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
         drawing.update(**before)
     texts = [drawing.describe(c) for c in combos]
     prefix = _common_prefix(texts) if len(texts) > 1 else ""
-    play_idx = []
-    for state in play:
-        unknown = sorted(set(state) - set(names))
-        if unknown:
-            raise ValueError(f"frames: unknown parameter(s) {unknown}; known: {names}")
-        for p in params:
-            if p.name in state:
-                p.check(state[p.name])
-        play_idx.append(index({**drawing.defaults(), **state}))
+    play_idx = [index({**drawing.defaults(), **state}) for state in play]
     data = {
         "sizes": [len(p.values) for p in params],
         "combo": [combo_frame[i] for i in range(len(combos))],
@@ -288,16 +308,18 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     """
     if not isinstance(drawing, Drawing):
         raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
-    play = drawing.frames() if frames is None else list(frames)
-    if not play:
-        raise ValueError("frames: expected at least one frame, got none")
+    play = _check_play(drawing, drawing.frames() if frames is None else frames,
+                       "frames")
+    interval = as_int(interval, "interval", 1)
+    for name, value in (("caption", caption), ("label", label)):
+        if value is not None:
+            check_instance(value, name, str, "a str or None")
     if not drawing.alt:
         raise ValueError(f"drawing: {type(drawing).__name__} has no alt text")
     if not drawing.params:
         raise ValueError(f"drawing: {type(drawing).__name__} has no parameters")
-    css_dpi = float(dpi or drawing.fig.dpi)
-    if css_dpi <= 0:
-        raise ValueError(f"dpi: expected a positive number, got {dpi!r}")
+    css_dpi = (float(drawing.fig.dpi) if dpi is None
+               else as_real(dpi, "dpi", low=1.0, high=600.0))
     data, fs = player_data(drawing, play, css_dpi=css_dpi, interval=interval)
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     uid = "cnnlib-player-" + hashlib.sha1(payload.encode()).hexdigest()[:10]

@@ -2,7 +2,7 @@
 
 Conventions (see the book's notation page): arrays are float64, batched tensors
 NCHW, kernels ``(F, C, KH, KW)``; indices are 0-based. A conv layer computes a
-cross-correlation, as PyTorch does,
+cross-correlation, as PyTorch does::
 
     z[n, f, x, y] = b[f] + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
 
@@ -21,18 +21,21 @@ Two implementations share one contract and one cache type:
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cnnlib._validate import (
+from cnnlib.validation import (
     as_float_array,
     as_pair,
+    as_shape,
+    check_batch,
+    check_conv_tensors,
     check_mode,
     check_ndim,
     check_shape,
+    conv_geometry,
 )
 
 __all__ = [
@@ -51,7 +54,8 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------
-# Single-channel correlation and convolution (same outputs as scipy.signal)
+# Single-channel correlation and convolution (scipy.signal's outputs; "valid" refuses
+# a kernel larger than the input, where SciPy swaps the two: see correlate2d)
 # --------------------------------------------------------------------------------------
 
 
@@ -114,14 +118,15 @@ def _check_valid_fits(a, k, mode):
     if mode == "valid" and (k.shape[0] > a.shape[0] or k.shape[1] > a.shape[1]):
         raise ValueError(
             f"k: kernel shape {k.shape} is larger than the input a shape {a.shape} "
-            "in mode 'valid' (needs KH <= H and KW <= W)"
+            "in mode 'valid' (needs KH <= H and KW <= W; unlike scipy.signal, "
+            "cnnlib does not swap a and k: were they passed the wrong way round?)"
         )
 
 
 def correlate2d(a, k, mode="valid"):
     """Cross-correlation of one 2-D array with one 2-D kernel, written ``a ⋆ k``.
 
-    In "full" mode, with ``a`` taken as zero outside its bounds,
+    In "full" mode, with ``a`` taken as zero outside its bounds::
 
         (a ⋆ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x+i-(KH-1), y+j-(KW-1)] k[i, j]
 
@@ -129,7 +134,13 @@ def correlate2d(a, k, mode="valid"):
     kernel lies inside ``a``: x = KH-1..H-1 of the full output, i.e.
     ``(a ⋆ k)[x, y] = sum_{i,j} a[x+i, y+j] k[i, j]`` for x = 0..H-KH,
     y = 0..W-KW. "same" keeps H x W full-mode positions starting at
-    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`.
+    ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`
+    wherever cnnlib accepts the input. One case it refuses: in "valid" mode a
+    kernel larger than ``a`` (KH > H or KW > W) raises ``ValueError``, where
+    SciPy, if ``k`` is at least as large in every dimension, swaps the two
+    inputs (scipy gh-5897) and returns ``rot180(correlate2d(k, a))``, the input
+    sliding over the kernel. In the book the kernel slides over the input, so a
+    kernel that does not fit is a mistake to report, not to reinterpret.
 
     Parameters
     ----------
@@ -155,7 +166,7 @@ def correlate2d(a, k, mode="valid"):
 def convolve2d(a, k, mode="valid"):
     """Convolution of one 2-D array with one 2-D kernel, written ``a ∗ k``.
 
-    In "full" mode, with ``a`` taken as zero outside its bounds,
+    In "full" mode, with ``a`` taken as zero outside its bounds::
 
         (a ∗ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x-i, y-j] k[i, j]
 
@@ -164,8 +175,11 @@ def convolve2d(a, k, mode="valid"):
     "valid" modes). "valid" keeps full-mode rows KH-1..H-1 and columns
     KW-1..W-1; "same" keeps H x W positions starting at
     ``((KH-1) // 2, (KW-1) // 2)``. All three agree with
-    :func:`scipy.signal.convolve2d`; for an even kernel size, "same" starts one
-    position earlier than in :func:`correlate2d`, as in SciPy.
+    :func:`scipy.signal.convolve2d` wherever cnnlib accepts the input; for an
+    even kernel size, "same" starts one position earlier than in
+    :func:`correlate2d`, as in SciPy. As in :func:`correlate2d`, "valid" mode
+    refuses a kernel larger than ``a`` (SciPy would swap the inputs; for a
+    convolution that gives ``convolve2d(k, a)``).
 
     Parameters
     ----------
@@ -246,52 +260,20 @@ def conv2d_output_shape(in_hw, kernel_hw, stride=1, padding=0, dilation=1):
     ValueError
         If the dilated kernel is larger than the padded input (``OH < 1``).
     """
-    h, w = as_pair(in_hw, "in_hw", 1)
-    kh, kw = as_pair(kernel_hw, "kernel_hw", 1)
-    s = as_pair(stride, "stride", 1)
-    p = as_pair(padding, "padding", 0)
-    d = as_pair(dilation, "dilation", 1)
-    span = (d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1)
-    padded = (h + 2 * p[0], w + 2 * p[1])
-    if span[0] > padded[0] or span[1] > padded[1]:
-        raise ValueError(
-            f"kernel of shape (KH, KW) = {(kh, kw)} with dilation {d} spans {span}, "
-            f"larger than the padded input {padded} (input (H, W) = {(h, w)}, "
-            f"padding {p})"
-        )
-    return ((padded[0] - span[0]) // s[0] + 1, (padded[1] - span[1]) // s[1] + 1)
+    in_hw = as_pair(in_hw, "in_hw", 1)
+    kernel_hw = as_pair(kernel_hw, "kernel_hw", 1)
+    return conv_geometry(in_hw, kernel_hw, stride, padding, dilation)[3]
 
 
 def _check_conv_inputs(x, w, b, stride, padding, dilation):
     """Validate and convert the arguments of a conv2d forward."""
-    x = as_float_array(x, "x")
-    w = as_float_array(w, "w")
-    check_ndim(x, 4, "x", "(N, C, H, W)")
-    check_ndim(w, 4, "w", "(F, C, KH, KW)")
-    if x.shape[1] != w.shape[1]:
-        raise ValueError(
-            f"x has C={x.shape[1]} channels but w expects C={w.shape[1]} "
-            f"(x shape {x.shape}, w shape {w.shape})"
-        )
-    if 0 in w.shape or 0 in x.shape[1:]:
-        raise ValueError(
-            f"x and w must have non-empty C, H, W, F, KH, KW axes, got x shape "
-            f"{x.shape}, w shape {w.shape}"
-        )
+    x, w = check_conv_tensors(x, w)
     if b is not None:
         b = as_float_array(b, "b")
         check_shape(b, (w.shape[0],), "b", "(F,)")
-    stride = as_pair(stride, "stride", 1)
-    padding = as_pair(padding, "padding", 0)
-    dilation = as_pair(dilation, "dilation", 1)
-    span = (dilation[0] * (w.shape[2] - 1) + 1, dilation[1] * (w.shape[3] - 1) + 1)
-    padded = (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])
-    if span[0] > padded[0] or span[1] > padded[1]:
-        raise ValueError(
-            f"w: kernel (KH, KW) = {w.shape[2:]} with dilation {dilation} spans "
-            f"{span}, larger than the padded input {padded} (x shape {x.shape}, "
-            f"padding {padding})"
-        )
+    stride, padding, dilation, _ = conv_geometry(
+        x.shape[2:], w.shape[2:], stride, padding, dilation, kernel_name="w",
+        where=f"; x shape {x.shape}")
     return x, w, b, stride, padding, dilation
 
 
@@ -305,6 +287,7 @@ def _check_cache(cache):
 
 def _check_dy(dy, cache):
     dy = as_float_array(dy, "dy")
+    check_batch(dy, "dy")
     n, _, h, w_ = cache.x.shape
     oh, ow = conv2d_output_shape(
         (h, w_), cache.w.shape[2:], cache.stride, cache.padding, cache.dilation
@@ -332,7 +315,7 @@ def _pad(x, padding):
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
     """Forward pass of a conv layer, as plain loops over the book's indices.
 
-    Implements, for every n, f and output position (x, y),
+    Implements, for every n, f and output position (x, y)::
 
         z[n, f, x, y] = b[f] + sum_{c=0..C-1} sum_{i=0..KH-1} sum_{j=0..KW-1}
                         xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
@@ -394,7 +377,7 @@ def conv2d_backward_naive(dy, cache):
     """Backward pass of a conv layer, as plain loops over the book's indices.
 
     Each forward term ``xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]`` sends
-    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``:
+    ``dy[n, f, x, y]`` back to both of its factors and ``dy`` to ``b[f]``::
 
         dw[f, c, i, j]                 += dy[n, f, x, y] xpad[n, c, x*s+i*d, y*s+j*d]
         dxpad[n, c, x*s+i*d, y*s+j*d]  += dy[n, f, x, y] w[f, c, i, j]
@@ -543,7 +526,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     """Forward pass of a conv layer: ``z = a ⋆ w + b``, vectorised.
 
     Computes the same numbers as :func:`conv2d_forward_naive` and
-    ``torch.nn.functional.conv2d``:
+    ``torch.nn.functional.conv2d``::
 
         z[n, f, x, y] = b[f]
                         + sum_{c, i, j} xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
@@ -645,7 +628,7 @@ def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
     :func:`conv2d_backward` computes for a conv layer with kernels ``w`` and the
     same stride, padding and dilation: the map z -> a of the forward pass
     transposed. The same numbers as ``torch.nn.functional.conv_transpose2d``.
-    Its output size is
+    Its output size is::
 
         H_out = (H - 1) s - 2p + d (KH - 1) + output_padding + 1
 
@@ -665,23 +648,11 @@ def conv_transpose2d(x, w, stride=1, padding=0, dilation=1, output_padding=0):
     -------
     numpy.ndarray, shape (N, C_out, H_out, W_out)
     """
-    x = as_float_array(x, "x")
-    w = as_float_array(w, "w")
-    check_ndim(x, 4, "x", "(N, C_in, H, W)")
-    check_ndim(w, 4, "w", "(C_in, C_out, KH, KW)")
-    if x.shape[1] != w.shape[0]:
-        raise ValueError(
-            f"x has C_in={x.shape[1]} channels but w expects C_in={w.shape[0]} "
-            f"(x shape {x.shape}, w shape {w.shape})"
-        )
-    if 0 in w.shape or 0 in x.shape[1:]:
-        raise ValueError(
-            f"x and w must have non-empty axes, got x shape {x.shape}, "
-            f"w shape {w.shape}"
-        )
-    stride = as_pair(stride, "stride", 1)
-    padding = as_pair(padding, "padding", 0)
-    dilation = as_pair(dilation, "dilation", 1)
+    x, w = check_conv_tensors(x, w, x_dims="(N, C_in, H, W)",
+                              w_dims="(C_in, C_out, KH, KW)", channel_axis=0)
+    # The same parsing as every convolution; the size check is the output's below.
+    stride, padding, dilation, _ = conv_geometry((1, 1), (1, 1), stride, padding,
+                                                 dilation)
     output_padding = as_pair(output_padding, "output_padding", 0)
     for ax in range(2):
         if output_padding[ax] >= max(stride[ax], dilation[ax]):
@@ -730,19 +701,19 @@ def conv2d_as_dense(w, in_shape, stride=1, padding=0, dilation=1):
     """
     w = as_float_array(w, "w")
     check_ndim(w, 4, "w", "(F, C, KH, KW)")
-    in_shape = tuple(in_shape)
-    if len(in_shape) != 3 or not all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
-        for v in in_shape
-    ):
+    c, h, w_in = as_shape(in_shape, "in_shape", 3, "(C, H, W)")
+    if c != w.shape[1]:
         raise ValueError(
-            f"in_shape: expected 3 positive integers (C, H, W), got {in_shape}"
+            f"in_shape has C={c} channels but w expects C={w.shape[1]} "
+            f"(in_shape {(c, h, w_in)}, w shape {w.shape})"
         )
-    c, h, w_in = (int(v) for v in in_shape)
-    x_probe = np.empty((0, c, h, w_in))  # no data: only its shape is checked
-    _, _, _, s, p, d = _check_conv_inputs(x_probe, w, None, stride, padding, dilation)
+    if 0 in w.shape:
+        raise ValueError(f"w: expected non-empty axes (F, C, KH, KW), got shape "
+                         f"{w.shape}")
+    s, p, d, (oh, ow) = conv_geometry((h, w_in), w.shape[2:], stride, padding,
+                                      dilation, kernel_name="w",
+                                      where=f"; in_shape {(c, h, w_in)}")
     n_filt, _, kh, kw = w.shape
-    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), s, p, d)
     m = np.zeros((n_filt, oh, ow, c, h, w_in))
     xs, ys = np.arange(oh), np.arange(ow)
     for i in range(kh):

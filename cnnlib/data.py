@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.validation import (
+    as_labels,
+    as_numeric_array,
+    as_real,
+    as_rng,
+    check_batch,
+)
+
 __all__ = ["load_digits", "train_test_split"]
 
 
@@ -50,18 +58,14 @@ def train_test_split(x, labels, test_fraction: float = 0.25, seed=0):
     x_train, x_test, labels_train, labels_test : ndarrays
         Train and test parts, each in a shuffled order.
     """
-    x = np.asarray(x)
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or len(labels) != len(x):
-        raise ValueError(
-            f"labels: expected shape (N,) = ({len(x)},) to match x of shape "
-            f"{x.shape}, got shape {labels.shape}"
-        )
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(
-            f"test_fraction: expected a value in (0, 1), got {test_fraction}"
-        )
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    x = as_numeric_array(x, "x")
+    if x.ndim == 0:
+        raise ValueError("x: expected at least 1 dim (N, ...), got a 0-d array")
+    check_batch(x, "x")
+    labels = as_labels(labels, "labels", len(x))
+    as_real(test_fraction, "test_fraction", low=0.0, high=1.0, low_open=True,
+            high_open=True)
+    rng = as_rng(seed)
     test_idx = []
     for c in np.unique(labels):
         members = np.flatnonzero(labels == c)

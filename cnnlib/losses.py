@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._validate import as_float_array, check_ndim
+from cnnlib.validation import (
+    as_float_array,
+    as_int,
+    as_labels,
+    check_batch,
+    check_ndim,
+)
 
 __all__ = [
     "quadratic_cost",
@@ -25,17 +31,16 @@ def _check_pair(a, y):
     y = as_float_array(y, "y")
     if a.ndim < 1:
         raise ValueError(f"a: expected at least 1 dim (N, ...), got shape {a.shape}")
+    check_batch(a, "a")
     if a.shape != y.shape:
         raise ValueError(
             f"y: expected the shape of a, {a.shape}, got shape {y.shape}"
         )
-    if a.shape[0] == 0:
-        raise ValueError(f"a: expected a non-empty batch, got shape {a.shape}")
     return a, y
 
 
 def quadratic_cost(a, y):
-    """Quadratic cost, mean over the batch.
+    """Quadratic cost, mean over the batch::
 
         C = (1/N) sum_{n=0..N-1} (1/2) ||a[n] - y[n]||²
 
@@ -90,12 +95,15 @@ def softmax(z, axis=-1):
     numpy.ndarray, same shape; sums to 1 along ``axis``
     """
     z = as_float_array(z, "z")
+    if z.ndim == 0:
+        raise ValueError("z: expected at least 1 dim, got a 0-d array")
+    as_int(axis, "axis", -z.ndim, z.ndim - 1)
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def softmax_cross_entropy(logits, labels):
-    """Softmax followed by cross-entropy, mean over the batch, and its gradient.
+    """Softmax followed by cross-entropy, mean over the batch, and its gradient::
 
         p[n] = softmax(logits[n]),   C = -(1/N) sum_n log p[n, labels[n]]
         ∂C/∂logits[n, k] = (p[n, k] - [k == labels[n]]) / N
@@ -117,24 +125,11 @@ def softmax_cross_entropy(logits, labels):
     """
     z = as_float_array(logits, "logits")
     check_ndim(z, 2, "logits", "(N, K)")
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(
-            f"labels: expected an integer array, got dtype {labels.dtype}"
-        )
-    if labels.shape != (z.shape[0],):
-        raise ValueError(
-            f"labels: expected shape (N,) = ({z.shape[0]},), got shape {labels.shape} "
-            f"(logits shape {z.shape})"
-        )
+    check_batch(z, "logits")
     n, k = z.shape
-    if n == 0 or k == 0:
-        raise ValueError(f"logits: expected a non-empty (N, K), got shape {z.shape}")
-    if labels.min() < 0 or labels.max() >= k:
-        raise ValueError(
-            f"labels: expected values in 0..{k - 1} (K = {k} classes), got values in "
-            f"{labels.min()}..{labels.max()}"
-        )
+    if k == 0:
+        raise ValueError(f"logits: expected at least one class K, got shape {z.shape}")
+    labels = as_labels(labels, "labels", n, k)
     shifted = z - np.max(z, axis=1, keepdims=True)
     log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     rows = np.arange(n)

@@ -3,7 +3,7 @@
 Notation (the book's, chapter 1; the same in code and text, no shifted index):
 layers ``l = 0..L``, layer 0 is the input and layer ``L`` the output; layer
 ``l`` has ``n_l`` neurons. The weights ``w^l`` (shape ``(n_l, n_{l-1})``) and
-the bias ``b^l`` (shape ``(n_l,)``) lead INTO layer ``l``, for ``l = 1..L``:
+the bias ``b^l`` (shape ``(n_l,)``) lead INTO layer ``l``, for ``l = 1..L``::
 
     z^l = w^l a^{l-1} + b^l,    a^l = sigma(z^l),    a^0 = x,
 
@@ -13,7 +13,7 @@ module has length ``L + 1`` and is indexed by the layer number ``l``, so
 ``weights[l]`` is ``w^l``; entries that do not exist (``w^0``, ``b^0``, ``z^0``,
 ``delta^0``) are ``None``.
 
-The four equations :meth:`MLP.backprop` implements:
+The four equations :meth:`MLP.backprop` implements::
 
     (BP1)  delta^L = grad_a C ⊙ sigma'(z^L)
     (BP2)  delta^l = ((w^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l)     for l = L-1..1
@@ -28,8 +28,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnlib._validate import as_float_array, check_ndim, check_shape
 from cnnlib.activations import sigmoid, sigmoid_prime
+from cnnlib.validation import (
+    as_float_array,
+    as_int,
+    as_rng,
+    check_ndim,
+    check_shape,
+    is_int,
+)
 
 __all__ = ["MLP", "Backprop", "Forward", "tiny_example"]
 
@@ -92,6 +99,10 @@ class MLP:
     """
 
     def __init__(self, weights: Sequence, biases: Sequence):
+        for name, seq in (("weights", weights), ("biases", biases)):
+            if not isinstance(seq, (list, tuple)):
+                raise TypeError(f"{name}: expected a list [None, ...] indexed by "
+                                f"layer, got {type(seq).__name__}")
         if len(weights) != len(biases):
             raise ValueError(
                 f"weights and biases: expected one entry per layer each, got "
@@ -127,15 +138,18 @@ class MLP:
     def random(cls, sizes: Sequence[int], seed: int = 0) -> MLP:
         """A network with layer sizes ``sizes = (n_0, ..., n_L)`` and standard
         normal weights and biases drawn from ``np.random.default_rng(seed)``."""
+        if not isinstance(sizes, (list, tuple)):
+            raise TypeError(f"sizes: expected a tuple (n_0, ..., n_L), got "
+                            f"{type(sizes).__name__}")
         sizes = tuple(sizes)
         if len(sizes) < 2 or not all(
-            isinstance(n, (int, np.integer)) and n >= 1 for n in sizes
+            is_int(n) and n >= 1 for n in sizes
         ):
             raise ValueError(
-                f"sizes: expected at least two positive ints (n_0, ..., n_L), "
-                f"got {sizes!r}"
+                f"sizes: expected at least two positive integers (n_0, ..., n_L), "
+                f"each a Python or NumPy int (not bool, float or str), got {sizes!r}"
             )
-        rng = np.random.default_rng(seed)
+        rng = as_rng(seed)
         weights = [None] + [rng.standard_normal((sizes[l], sizes[l - 1]))
                             for l in range(1, len(sizes))]
         biases = [None] + [rng.standard_normal(sizes[l]) for l in range(1, len(sizes))]
@@ -190,7 +204,7 @@ class MLP:
         z : array_like, shape (n_l,)
         y : array_like, shape (n_L,)
         """
-        if not isinstance(l, (int, np.integer)) or not 1 <= l <= self.L:
+        if not 1 <= as_int(l, "l") <= self.L:
             raise ValueError(f"l: expected a layer 1..{self.L}, got {l!r}")
         z = self._check_vector(z, "z", l)
         y = self._check_vector(y, "y", self.L)

@@ -2,7 +2,7 @@
 
 For an input ``x`` of shape (N, C, H, W), a window ``(KH, KW)`` and a stride
 ``(s1, s2)`` (default: the window size, so windows tile without overlap), output
-position (x, y) pools the window
+position (x, y) pools the window::
 
     x[n, c, x*s1 + i, y*s2 + j]   for i = 0..KH-1, j = 0..KW-1,
 
@@ -18,7 +18,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cnnlib._validate import as_float_array, as_pair, check_ndim, check_shape
+from cnnlib.validation import (
+    as_float_array,
+    as_pair,
+    check_batch,
+    check_ndim,
+    check_shape,
+)
 
 __all__ = [
     "PoolCache",
@@ -52,6 +58,9 @@ class PoolCache(NamedTuple):
 def _check_pool_inputs(x, kernel_size, stride):
     x = as_float_array(x, "x")
     check_ndim(x, 4, "x", "(N, C, H, W)")
+    check_batch(x, "x")
+    if x.shape[1] == 0:
+        raise ValueError(f"x: expected at least one channel C, got shape {x.shape}")
     k = as_pair(kernel_size, "kernel_size", 1)
     s = k if stride is None else as_pair(stride, "stride", 1)
     if k[0] > x.shape[2] or k[1] > x.shape[3]:
@@ -74,13 +83,20 @@ def _windows(x, k, s, out_hw):
     )
 
 
-def _check_dy(dy, cache):
+def _check_dy(dy, cache, kind):
     if not isinstance(cache, PoolCache):
         raise TypeError(
-            f"cache: expected the PoolCache returned by the forward pass, got "
+            f"cache: expected the PoolCache returned by {kind}_pool2d_forward, got "
             f"{type(cache).__name__}"
         )
+    if (cache.argmax is None) != (kind == "avg"):
+        other = "max" if kind == "avg" else "avg"
+        raise TypeError(
+            f"cache: expected a cache from {kind}_pool2d_forward, got one from "
+            f"{other}_pool2d_forward"
+        )
     dy = as_float_array(dy, "dy")
+    check_batch(dy, "dy")
     n, c, h, w = cache.x_shape
     k, s = cache.kernel_size, cache.stride
     out = (n, c, (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1)
@@ -146,9 +162,7 @@ def max_pool2d_backward(dy, cache):
     -------
     dx : numpy.ndarray, shape (N, C, H, W)
     """
-    dy = _check_dy(dy, cache)
-    if cache.argmax is None:
-        raise TypeError("cache: expected a cache from max_pool2d_forward (no argmax)")
+    dy = _check_dy(dy, cache, "max")
     kw = cache.kernel_size[1]
     return _scatter(lambda i, j: np.where(cache.argmax == i * kw + j, dy, 0.0), cache)
 
@@ -191,6 +205,6 @@ def avg_pool2d_backward(dy, cache):
     -------
     dx : numpy.ndarray, shape (N, C, H, W)
     """
-    dy = _check_dy(dy, cache)
+    dy = _check_dy(dy, cache, "avg")
     share = dy / (cache.kernel_size[0] * cache.kernel_size[1])
     return _scatter(lambda i, j: share, cache)

@@ -13,7 +13,9 @@ import html
 
 import ipywidgets as W
 
-from cnnlib.viz.base import Drawing, Param
+from cnnlib.viz.core.base import Drawing, Param, png_quick
+
+__all__ = ["interactive"]
 
 
 def _control(p: Param) -> W.ValueWidget:
@@ -42,7 +44,7 @@ def interactive(drawing: Drawing) -> W.VBox:
     if not isinstance(drawing, Drawing):
         raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
     drawing.update(**drawing.state)
-    image = W.Image(value=drawing.render_png(), format="png",
+    image = W.Image(value=png_quick(drawing.fig), format="png",
                     # natural size (a flex column would stretch it, blurred)
                     layout=W.Layout(max_width="100%", align_self="flex-start"))
     status = W.HTML(_status(drawing))
@@ -50,7 +52,7 @@ def interactive(drawing: Drawing) -> W.VBox:
 
     def on_change(change, name):
         drawing.update(**{name: change["new"]})
-        image.value = drawing.render_png()
+        image.value = png_quick(drawing.fig)  # one draw, fast zlib: see png_quick
         status.value = _status(drawing)
 
     for name, ctrl in controls.items():

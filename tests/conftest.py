@@ -72,3 +72,18 @@ def book_build(tmp_path_factory) -> BookBuild:
     else:
         out = tmp_path_factory.mktemp("book")
     return build_book(out)
+
+
+# --------------------------------------------------------------------------
+# Exercise checkers (tests/test_exercises_*.py): what a checker printed.
+
+
+@pytest.fixture
+def says(capsys):
+    """``says("Right")`` asserts that the checker's printed verdict starts so."""
+
+    def check(word: str) -> None:
+        out = capsys.readouterr().out
+        assert out.startswith(word), out
+
+    return check

@@ -50,41 +50,28 @@ def _layer(rng, xshape, fk, bias=True):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("xshape, fk, stride, padding, dilation", LAYER_CONFIGS)
-def test_conv2d_backward_matches_finite_differences(xshape, fk, stride, padding,
-                                                     dilation):
-    rng = np.random.default_rng(0)
-    x, w, b = _layer(rng, xshape, fk)
-    y, cache = conv2d_forward(x, w, b, stride, padding, dilation)
-    dy = rng.normal(size=y.shape)  # random, never ones: ones hide transpositions
-    dx, dw, db = conv2d_backward(dy, cache)
-
-    def loss(x_, w_, b_):
-        return np.sum(conv2d_forward(x_, w_, b_, stride, padding, dilation)[0] * dy)
-
-    assert relative_error(dx, numerical_gradient(lambda v: loss(v, w, b), x)) < TOL
-    assert relative_error(dw, numerical_gradient(lambda v: loss(x, v, b), w)) < TOL
-    assert relative_error(db, numerical_gradient(lambda v: loss(x, w, v), b)) < TOL
-
-
 NAIVE_CONFIGS = [
     ((1, 2, 5, 4), (2, 3, 2), 1, 0, 1),
     ((1, 2, 6, 5), (2, 2, 3), (2, 1), (1, 2), (1, 2)),
 ]
+#: (forward, backward, seed, config): the vectorised pair on every layer
+#: configuration, the (slow) naive loops on two.
+BACKWARD_CASES = (
+    [(conv2d_forward, conv2d_backward, 0, c) for c in LAYER_CONFIGS]
+    + [(conv2d_forward_naive, conv2d_backward_naive, 1, c) for c in NAIVE_CONFIGS])
 
 
-@pytest.mark.parametrize("xshape, fk, stride, padding, dilation", NAIVE_CONFIGS)
-def test_conv2d_backward_naive_matches_finite_differences(xshape, fk, stride, padding,
-                                                           dilation):
-    rng = np.random.default_rng(1)
+@pytest.mark.parametrize("forward, backward, seed, config", BACKWARD_CASES)
+def test_conv2d_backward_matches_finite_differences(forward, backward, seed, config):
+    xshape, fk, stride, padding, dilation = config
+    rng = np.random.default_rng(seed)
     x, w, b = _layer(rng, xshape, fk)
-    y, cache = conv2d_forward_naive(x, w, b, stride, padding, dilation)
-    dy = rng.normal(size=y.shape)
-    dx, dw, db = conv2d_backward_naive(dy, cache)
+    y, cache = forward(x, w, b, stride, padding, dilation)
+    dy = rng.normal(size=y.shape)  # random, never ones: ones hide transpositions
+    dx, dw, db = backward(dy, cache)
 
     def loss(x_, w_, b_):
-        z, _ = conv2d_forward_naive(x_, w_, b_, stride, padding, dilation)
-        return np.sum(z * dy)
+        return np.sum(forward(x_, w_, b_, stride, padding, dilation)[0] * dy)
 
     assert relative_error(dx, numerical_gradient(lambda v: loss(v, w, b), x)) < TOL
     assert relative_error(dw, numerical_gradient(lambda v: loss(x, v, b), w)) < TOL
@@ -474,3 +461,30 @@ def test_padded_layer_delta_is_the_cropped_full_correlation():
     for c in range(2):
         full = sum(correlate2d(delta[0, f], rot180(w[f, c]), "full") for f in range(3))
         np.testing.assert_allclose(dx[0, c], full[1:-1, 2:-2], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("k_shape", [(4, 5), (3, 3), (4, 1), (2, 5)])
+def test_valid_mode_refuses_a_kernel_larger_than_the_input_where_scipy_swaps(k_shape):
+    """cnnlib refuses what SciPy swaps (a kernel at least as large in every
+    dimension: scipy gh-5897) and what SciPy refuses too (larger in one only)."""
+    rng = np.random.default_rng(9)
+    a, k = rng.normal(size=(3, 2)), rng.normal(size=k_shape)
+    scipy_swaps = k_shape[0] >= 3 and k_shape[1] >= 2
+    for ours, theirs in ((correlate2d, signal.correlate2d),
+                         (convolve2d, signal.convolve2d)):
+        with pytest.raises(ValueError, match="does not swap a and k"):
+            ours(a, k, "valid")
+        if scipy_swaps:  # what SciPy returns instead: the input slid over the kernel
+            swapped = theirs(k, a, "valid")
+            expected = rot180(swapped) if ours is correlate2d else swapped
+            np.testing.assert_allclose(theirs(a, k, "valid"), expected)
+        else:
+            with pytest.raises(ValueError):
+                theirs(a, k, "valid")
+
+
+def test_valid_mode_with_kernel_and_input_of_one_shape_agrees_with_scipy():
+    rng = np.random.default_rng(10)
+    a, k = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    np.testing.assert_allclose(correlate2d(a, k), signal.correlate2d(a, k, "valid"))
+    np.testing.assert_allclose(convolve2d(a, k), signal.convolve2d(a, k, "valid"))

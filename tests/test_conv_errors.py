@@ -119,7 +119,7 @@ def test_conv2d_backward_rejects_a_foreign_cache():
         (lambda: conv2d_as_dense(W, (2, 6, 5)), ValueError,
          ["C=2", "C=3", "(4, 3, 3, 2)"]),
         (lambda: conv2d_as_dense(W, (3, 6)), ValueError, ["in_shape", "(C, H, W)"]),
-        (lambda: conv2d_as_dense(W, (3, 6.5, 5)), ValueError,
+        (lambda: conv2d_as_dense(W, (3, 6.5, 5)), TypeError,
          ["in_shape", "(3, 6.5, 5)"]),
         (lambda: max_pool2d_forward(X[0], 2), ValueError,
          ["x: expected 4 dims (N, C, H, W), got shape (3, 6, 5)"]),

@@ -4,8 +4,8 @@ answers fail, and nothing the reader passes in can crash a checker."""
 import numpy as np
 
 from cnnlib import convolve2d
-from cnnlib import exercises_ch07 as ex7
-from cnnlib.backward_rules import dilate_kernel
+from cnnlib.exercises import ch07 as ex7
+from cnnlib.rules import dilate_kernel
 
 
 def _strided_by_hand():

@@ -1,17 +1,17 @@
-"""The helpers every exercise checker shares (cnnlib.exercises_common)."""
+"""The helpers every exercise checker shares (cnnlib.exercises.common)."""
 
 import numpy as np
 
-from cnnlib.exercises_common import WIDTH, as_array, is_int, is_number, report
+from cnnlib.exercises.common import WIDTH, as_array, is_int, is_number, report
 
 
 def test_report_prints_a_wrapped_verdict_and_returns_it(capsys):
     assert report(True, "fine.", "unused") is True
-    assert capsys.readouterr().out == "Right. fine.\n"
+    assert capsys.readouterr().out == "Right. Fine.\n"
     long_hint = "word " * 40
     assert report(False, "", long_hint) is False
     out = capsys.readouterr().out
-    assert out.startswith("Not yet. word")
+    assert out.startswith("Not yet. Word")
     assert all(len(line) <= WIDTH for line in out.splitlines())
 
 

@@ -19,6 +19,7 @@ from cnnlib.nn import (
     Tanh,
     accuracy,
     backprop,
+    digits_cnn,
     fit,
     predict,
 )
@@ -245,3 +246,11 @@ def test_layers_describe_themselves():
     text = repr(model)
     assert "Conv2D(1, 8, kernel_size=(3, 3)" in text and "Dense(128, 10)" in text
     assert isinstance(model.layers[1], Layer)
+
+
+def test_digits_cnn_is_the_chapter_6_network():
+    model = digits_cnn(seed=3)
+    assert sum(p.size for p in model.params().values()) == 160 + 2570
+    assert model.forward(np.zeros((2, 1, 8, 8))).shape == (2, 10)
+    assert np.array_equal(model.layers[0].params["w"],
+                          digits_cnn(seed=3).layers[0].params["w"])

@@ -7,51 +7,41 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from cnnlib.nn import (  # noqa: E402
-    Conv2D,
-    Dense,
-    Flatten,
-    MaxPool2D,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    SoftmaxCrossEntropy,
-    Tanh,
-    backprop,
-)
+import cnnlib.nn as cn  # noqa: E402
 
-ACT = {ReLU: torch.relu, Sigmoid: torch.sigmoid, Tanh: torch.tanh}
+ACT = {cn.ReLU: torch.relu, cn.Sigmoid: torch.sigmoid, cn.Tanh: torch.tanh}
 
 
 def _torch_forward(model, x, params):
     a = x
     for i, layer in enumerate(model.layers):
-        if isinstance(layer, Conv2D):
+        if isinstance(layer, cn.Conv2D):
             a = F.conv2d(a, params[f"{i}.w"], params[f"{i}.b"], stride=layer.stride,
                          padding=layer.padding)
-        elif isinstance(layer, MaxPool2D):
+        elif isinstance(layer, cn.MaxPool2D):
             a = F.max_pool2d(a, layer.kernel_size, stride=layer.stride)
-        elif isinstance(layer, Flatten):
+        elif isinstance(layer, cn.Flatten):
             a = a.reshape(a.shape[0], -1)
-        elif isinstance(layer, Dense):
+        elif isinstance(layer, cn.Dense):
             a = a @ params[f"{i}.w"].T + params[f"{i}.b"]
         else:
             a = ACT[type(layer)](a)
     return a
 
 
-@pytest.mark.parametrize("act", [ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("act", [cn.ReLU, cn.Sigmoid, cn.Tanh])
 def test_network_gradients_match_torch_autograd(act):
     rng = np.random.default_rng(0)
-    model = Sequential(Conv2D(1, 4, 3, padding=1, seed=1), act(), MaxPool2D(2),
-                       Conv2D(4, 3, 3, stride=2, padding=1, seed=2), act(), Flatten(),
-                       Dense(12, 10, seed=3))
+    model = cn.Sequential(
+        cn.Conv2D(1, 4, 3, padding=1, seed=1), act(), cn.MaxPool2D(2),
+        cn.Conv2D(4, 3, 3, stride=2, padding=1, seed=2), act(), cn.Flatten(),
+        cn.Dense(12, 10, seed=3))
     for p in model.params().values():
         p += 0.1 * rng.normal(size=p.shape)
     x = rng.random((5, 1, 8, 8))
     labels = rng.integers(0, 10, 5)
-    loss_fn = SoftmaxCrossEntropy()
-    cost, grads = backprop(model, loss_fn, x, labels)
+    loss_fn = cn.SoftmaxCrossEntropy()
+    cost, grads = cn.backprop(model, loss_fn, x, labels)
     grads = {k: g.copy() for k, g in grads.items()}
     dx = model.backward(loss_fn.backward())  # the caches are still those of x
 

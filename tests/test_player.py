@@ -5,10 +5,8 @@ pixels at two image pixels per CSS pixel."""
 
 from __future__ import annotations
 
-import base64
 import html.parser
 import io
-import json
 import re
 
 import numpy as np
@@ -17,8 +15,10 @@ import pytest
 pytest.importorskip("matplotlib")
 PIL = pytest.importorskip("PIL")
 
+from playerdata import compose, data_of, decode  # noqa: E402
+
 from cnnlib.animate import animation, player_data  # noqa: E402
-from cnnlib.viz import Drawing, GridArtist, Param, new_figure  # noqa: E402
+from cnnlib.viz import Drawing, GridArtist, Param, image, new_figure, png  # noqa: E402
 from cnnlib.viz.encode import (  # noqa: E402
     SCALE,
     FrameSet,
@@ -27,7 +27,6 @@ from cnnlib.viz.encode import (  # noqa: E402
     figure_text_points,
     render_rgb,
 )
-from cnnlib.viz.figures import image, png  # noqa: E402
 
 
 class Pick(Drawing):
@@ -73,32 +72,6 @@ def _tags(markup: str, tag: str, **attrs) -> list[dict]:
     p.feed(markup)
     return [a for t, a in p.tags if t == tag and all(a.get(k) == v
                                                      for k, v in attrs.items())]
-
-
-def _data(markup: str) -> dict:
-    m = re.search(r'<script type="application/json">(.*?)</script>', markup, re.S)
-    return json.loads(m.group(1).replace("<\\/", "</"))
-
-
-def _decode(url: str) -> np.ndarray:
-    from PIL import Image
-
-    head, b64 = url.split(",", 1)
-    assert head in ("data:image/png;base64", "data:image/webp;base64")
-    with Image.open(io.BytesIO(base64.b64decode(b64))) as im:
-        return np.asarray(im.convert("RGBA")).astype(np.float64)
-
-
-def _compose(data: dict, frame: int) -> np.ndarray:
-    """What the browser shows for a frame: the background, then each patch
-    blended over it by its alpha."""
-    out = _decode(data["images"][0])[..., :3].copy()
-    for img, x, y, w, h in data["frames"][frame]:
-        patch = _decode(data["images"][img])
-        assert patch.shape[:2] == (h, w)
-        a = patch[..., 3:] / 255
-        out[y:y + h, x:x + w] = a * patch[..., :3] + (1 - a) * out[y:y + h, x:x + w]
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +122,7 @@ def test_nothing_is_loaded_from_another_server(pick_player):
 
 def test_every_combination_has_its_frame_and_description(pick_player):
     d, anim = pick_player
-    data = _data(anim.html)
+    data = data_of(anim.html)
     combos = d.combinations()
     assert data["sizes"] == [3, 3, 2] and len(data["combo"]) == len(combos) == 18
     for i, state in enumerate(combos):
@@ -167,7 +140,7 @@ def test_stored_frames_rebuild_every_combination_at_twice_the_css_size():
         for i, state in enumerate(d.combinations()):
             d.update(**state)
             want = render_rgb(d.fig).astype(np.float64)
-            got = _compose(data, data["combo"][i])
+            got = compose(data, data["combo"][i])
             # lossless but for images of more than 256 colours, whose blended
             # edge pixels move to the nearest of 128 colours
             err = np.abs(got - want).max(axis=2)
@@ -187,7 +160,7 @@ def test_patches_stay_opaque_round_every_change():
     fs = FrameSet()
     fs.add(bg)
     (img, x, y, w, h), = fs.frames[fs.add(frame)]
-    alpha = _decode(fs.images[img])[..., 3]
+    alpha = decode(fs.images[img])[..., 3]
     r, c = 30 - y, 30 - x
     m = OPAQUE_MARGIN
     assert np.all(alpha[r - m:r + m + 1, c - m:c + m + 1] == 255)
@@ -196,7 +169,7 @@ def test_patches_stay_opaque_round_every_change():
 
 def test_equal_frames_are_stored_once_and_different_ones_apart(pick_player):
     d, anim = pick_player
-    data = _data(anim.html)
+    data = data_of(anim.html)
     combos = d.combinations()
     frame = {tuple(c.values()): data["combo"][i] for i, c in enumerate(combos)}
     assert frame[0, "plain", 0] == frame[0, "same", 0]
@@ -246,10 +219,10 @@ def test_encode_image_is_lossless_for_few_colours_and_picks_the_shorter():
     palette = rng.integers(0, 256, size=(5, 3), dtype=np.uint8)
     img = palette[rng.integers(0, 5, size=(40, 60))]
     url = encode_image(img)
-    assert np.array_equal(_decode(url)[..., :3], img)
+    assert np.array_equal(decode(url)[..., :3], img)
     rgba = np.concatenate([img, np.full((40, 60, 1), 255, np.uint8)], axis=2)
     rgba[:10] = 0
-    assert np.array_equal(_decode(encode_image(rgba)), rgba)
+    assert np.array_equal(decode(encode_image(rgba)), rgba)
 
 
 def test_many_colours_are_reduced_but_transparency_is_kept_exactly():
@@ -257,7 +230,7 @@ def test_many_colours_are_reduced_but_transparency_is_kept_exactly():
     img = rng.integers(0, 256, size=(64, 64, 4), dtype=np.uint8)
     img[..., 3] = np.where(rng.random((64, 64)) < 0.5, 255, 0)
     img[img[..., 3] == 0] = 0
-    out = _decode(encode_image(img))
+    out = decode(encode_image(img))
     assert np.array_equal(out[..., 3], img[..., 3])  # no opaque pixel fades
     shown = img[..., 3] == 255
     assert len(np.unique(out[shown][:, :3], axis=0)) <= 128
@@ -290,7 +263,7 @@ def test_static_figures_are_stored_at_twice_the_width_they_are_shown():
     assert len(shown.data) <= len(png(fig, dpi=100))
     with pytest.raises(TypeError, match="fig: expected a matplotlib Figure"):
         image("not a figure")
-    with pytest.raises(ValueError, match="dpi: expected a positive number"):
+    with pytest.raises(ValueError, match=r"dpi: expected a value in \[1.0, 600.0\]"):
         image(fig, dpi=-1)
 
 

@@ -27,3 +27,22 @@ def test_every_page_in_book_is_in_the_toc_and_every_toc_entry_exists():
              if p.suffix in (".md", ".ipynb")}
     assert pages - listed == set(), "pages in book/ that the toc leaves out"
     assert listed - pages == set(), "toc entries with no page"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_ends_with_a_bare_glue_call(path):
+    """glue() returns its value; as a cell's last expression Jupyter would print
+    it as a stray number on the page."""
+    import ast
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    bare = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        body = ast.parse("".join(cell["source"])).body
+        last = body[-1] if body else None
+        if (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                and getattr(last.value.func, "id", None) == "glue"):
+            bare.append(cell.get("id"))
+    assert bare == [], f"{path.name}: cells {bare} end with glue(...): _ = glue(...)"

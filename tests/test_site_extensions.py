@@ -1,5 +1,8 @@
 """The book's two Sphinx extensions (book/_ext), function by function."""
 
+import importlib
+import inspect
+import pkgutil
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,30 +19,46 @@ from sphinx.builders.html._assets import _JavaScript  # noqa: E402
 # -- apiref ------------------------------------------------------------------
 
 
-def test_bars_are_escaped_outside_code_and_roles():
-    line = "eps·|f|/h, ``|x|`` and :math:`|y|` and `|z|`"
-    assert apiref.escape_bars(line) == "eps·\\|f\\|/h, ``|x|`` and :math:`|y|` and `|z|`"
+def _cnnlib_docstrings():
+    import cnnlib
+
+    names = ["cnnlib"] + [m.name for m in pkgutil.walk_packages(cnnlib.__path__,
+                                                                "cnnlib.")]
+    for name in names:
+        module = importlib.import_module(name)
+        yield name, module
+        for attr, obj in vars(module).items():
+            if getattr(obj, "__module__", None) != name:
+                continue
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                yield f"{name}.{attr}", obj
+            if inspect.isclass(obj):
+                for meth, fn in vars(obj).items():
+                    if inspect.isfunction(getattr(fn, "__func__", fn)):
+                        yield f"{name}.{attr}.{meth}", getattr(fn, "__func__", fn)
 
 
-def test_bars_in_literal_blocks_are_left_alone():
-    lines = ["Text |a|::", "", "    |b| stays", "", "after |c|"]
-    assert apiref.escape_docstring_bars(lines) == [
-        "Text \\|a\\|::", "", "    |b| stays", "", "after \\|c\\|"]
+def _indent(line):
+    return len(line) - len(line.lstrip(" "))
 
 
-def test_an_indented_formula_becomes_a_text_code_block():
-    lines = ["Computes", "", "    z[x] = b", "           + sum_i a[x+i] w[i]", "",
-             "for x = 0..3."]
-    out = apiref.literal_formula_blocks(lines)
-    assert out[:3] == ["Computes", "", ".. code-block:: text"]
-    assert "    z[x] = b" in out and "           + sum_i a[x+i] w[i]" in out
-    assert out[-1] == "for x = 0..3." and out[-2] == ""
-
-
-def test_numpydoc_parameter_descriptions_are_not_code_blocks():
-    lines = ["Parameters", "----------", "x : array", "    The input.", "",
-             "    A second paragraph."]
-    assert apiref.literal_formula_blocks(lines) == lines
+def test_docstring_formulas_are_literal_blocks_introduced_by_two_colons():
+    """An indented block after a blank line is a block quote in rST (and a
+    formula with a continuation line a definition list): the API page would
+    set formulas in prose type. Each must be a literal block (``::``)."""
+    bad = []
+    for name, obj in _cnnlib_docstrings():
+        lines = (inspect.getdoc(obj) or "").splitlines()
+        prev = None
+        for k, line in enumerate(lines):
+            if (line.strip() and prev is not None and not lines[k - 1].strip()
+                    and _indent(line) > _indent(prev)
+                    and not prev.rstrip().endswith("::")
+                    and not prev.lstrip().startswith(".. ")):
+                bad.append(f"{name}: {prev.strip()!r} then {line.strip()!r}")
+            if line.strip():
+                prev = line
+    assert not bad, "\n".join(bad)
 
 
 def test_napoleon_attribute_type_split_is_undone():

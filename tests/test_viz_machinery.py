@@ -5,10 +5,10 @@ import re
 import numpy as np
 import pytest
 
-pytest.importorskip("matplotlib")
-
-from cnnlib.animate import animation  # noqa: E402
-from cnnlib.viz import Drawing, GridArtist, Param, new_figure  # noqa: E402
+from cnnlib.animate import animation
+from cnnlib.viz import Drawing, GridArtist, Param, new_figure, png
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import CellCover, Outlines
 
 
 class Outline(Drawing):
@@ -104,11 +104,11 @@ def test_animation_rejects_missing_alt_and_empty_frames():
     d = Outline()
     with pytest.raises(ValueError, match="frames: expected at least one frame"):
         animation(d, frames=[])
-    with pytest.raises(ValueError, match=r"frames: unknown parameter\(s\) \['depth'\]"):
+    with pytest.raises(ValueError, match=r"frames\[0\]: .*unknown parameter.*'depth'"):
         animation(d, frames=[{"depth": 1}])
-    with pytest.raises(ValueError, match="row: got 7"):
+    with pytest.raises(ValueError, match=r"frames\[0\]: row: got 7"):
         animation(d, frames=[{"row": 7}])
-    with pytest.raises(ValueError, match="dpi: expected a positive number"):
+    with pytest.raises(ValueError, match=r"dpi: expected a value in \[1.0, 600.0\]"):
         animation(d, dpi=-5)
     d.alt = ""
     with pytest.raises(ValueError, match="has no alt text"):
@@ -130,3 +130,48 @@ def test_widget_panel_redraws_on_slider_change():
     assert d.state["row"] == 2
     assert panel.image.value != first
     assert "Row = 2, Column = 1." in panel.children[2].value
+
+
+
+
+def test_png_rejects_non_figures():
+    with pytest.raises(TypeError, match="fig"):
+        png("not a figure")
+
+
+def test_frozen_background_renders_again_at_a_new_dpi():
+    fig = new_figure(2.0, 1.0, dpi=50)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.text(0.5, 0.5, "static")
+    moving = ax.text(0.1, 0.1, "moving")
+    bg = FrozenBackground(fig, [moving])
+    bg.ensure()
+    assert bg.image.pixels.shape[:2] == (50, 100)
+    fig.set_dpi(80)
+    bg.ensure()
+    assert bg.image.pixels.shape[:2] == (80, 160)
+    assert moving.get_visible()
+
+
+def test_outlines_and_cover_check_their_input():
+    fig = new_figure(2.0, 2.0)
+    ax = fig.add_axes((0, 0, 1, 1))
+    with pytest.raises(ValueError, match="at most 2"):
+        Outlines(ax, 2, "red").show([(0, 0)] * 3)
+    with pytest.raises(ValueError, match="mask"):
+        CellCover(ax, (2, 2)).cover(np.zeros((3, 3), dtype=bool))
+
+
+def test_grey_cells_shade_and_dim_only_the_masked_cells():
+    fig = new_figure(2, 1, dpi=40)
+    g = GridArtist(fig.add_subplot(), np.zeros((2, 3)), cmap=None, fmt="g")
+    patches = len(g.ax.patches)
+    mask = np.array([[True, False, False], [False, False, True]])
+    g.grey_cells(mask, hatch="///")
+    assert len(g.ax.patches) == patches + 2
+    dimmed = [t.patch.get_facecolor() != (0, 0, 0, 1) for t in g.texts.ravel()]
+    assert dimmed == list(mask.ravel())
+    g.set_values(np.ones((2, 3)))  # dimmed numbers stay dimmed on an update
+    assert [t.patch.get_facecolor() != (0, 0, 0, 1) for t in g.texts.ravel()] == dimmed
+    with pytest.raises(ValueError, match="mask: expected shape"):
+        g.grey_cells(np.zeros((3, 2), dtype=bool))

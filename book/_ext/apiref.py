@@ -1,19 +1,16 @@
 """Adjustments that let the API reference page (book/api.md) build clean with
 ``-W -n`` from docstrings written for readers of the source.
 
+Docstrings are valid reStructuredText as written (formulas are literal blocks
+introduced by ``::``, bars ``|x|`` stand in literal text); nothing here rewrites
+them. What it does:
+
 * ``cnnlib`` returns caches as ``NamedTuple`` classes whose docstrings list the
   fields under "Attributes". autodoc would document every field a second time,
   as "Alias for field number N"; those entries are skipped.
-* Docstrings set formulas apart as indented blocks, written to be read in a
-  terminal. In reStructuredText that is a block quote (and a formula with a
-  continuation line becomes a definition list), so such a block is made a
-  plain-text code block: monospace, laid out as in the source.
 * napoleon reads an attribute's docstring "Alt text: what it shows" as
   type "Alt text" plus a description. cnnlib gives attribute types as
   annotations, never that way, so the split is undone.
-* Docstrings write absolute values and norms as ``|x|``, which reStructuredText
-  reads as a substitution reference (an error). A bar outside literal text,
-  roles and literal blocks is escaped, so it shows as written.
 * Docstrings refer to re-exported names (``cnnlib.conv2d_forward``,
   ``cnnlib.viz.Drawing``). autodoc documents each object once, under the module
   that defines it; a reference to a re-export is resolved to that entry. A
@@ -39,7 +36,6 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import pkgutil
-import re
 import sys
 
 from docutils import nodes
@@ -52,8 +48,6 @@ from sphinx.util.docutils import SphinxDirective
 EXTERNAL = ("numpy", "scipy", "matplotlib", "ipywidgets", "IPython", "torch",
             "sklearn", "PIL")
 
-_LITERAL_DIRECTIVE = re.compile(r"\s*\.\. (code-block|code|sourcecode|math)::")
-_CODE_SPAN = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]*`|`[^`]*`_?_?)")
 
 
 def skip_namedtuple_aliases(app, what, name, obj, skip, options):
@@ -61,75 +55,6 @@ def skip_namedtuple_aliases(app, what, name, obj, skip, options):
     if doc.startswith("Alias for field number"):
         return True
     return None
-
-
-def escape_bars(line: str) -> str:
-    """Escape ``|`` outside literal text and roles in one line of rST."""
-    parts = _CODE_SPAN.split(line)
-    for i in range(0, len(parts), 2):  # even parts lie outside code spans
-        parts[i] = re.sub(r"(?<!\\)\|", r"\\|", parts[i])
-    return "".join(parts)
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def escape_docstring_bars(lines: list[str]) -> list[str]:
-    """Escape bars in a docstring's lines, leaving literal blocks as they are."""
-    out, literal_indent = [], None
-    for line in lines:
-        if literal_indent is not None:
-            if not line.strip() or _indent(line) > literal_indent:
-                out.append(line)
-                continue
-            literal_indent = None
-        out.append(escape_bars(line))
-        if line.rstrip().endswith("::") or _LITERAL_DIRECTIVE.match(line):
-            literal_indent = _indent(line)
-    return out
-
-
-def literal_formula_blocks(lines: list[str]) -> list[str]:
-    """Make every indented block that follows a blank line a text code block.
-
-    A block counts when it is indented deeper than the last non-blank line
-    before it, and that line neither opens a literal block (``::``) nor is a
-    directive. Descriptions under numpydoc parameters follow their name
-    without a blank line, so they are left alone.
-    """
-    out: list[str] = []
-    prev = None  # the last non-blank line so far
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        starts_block = (
-            line.strip() and prev is not None and out and not out[-1].strip()
-            and _indent(line) > _indent(prev)
-            and not prev.rstrip().endswith("::")
-            and not prev.lstrip().startswith(".. ")
-        )
-        if starts_block:
-            out[-1:] = ["", " " * _indent(prev) + ".. code-block:: text", ""]
-            block_indent = _indent(line)
-            while i < len(lines) and (not lines[i].strip()
-                                      or _indent(lines[i]) >= block_indent):
-                out.append(lines[i])
-                i += 1
-            while out and not out[-1].strip() and i < len(lines):
-                out.pop()  # keep one blank line before what follows
-            out.append("")
-            prev = " " * block_indent + "::"
-            continue
-        out.append(line)
-        if line.strip():
-            prev = line
-        i += 1
-    return out
-
-
-def process_docstring(app, what, name, obj, options, lines):
-    lines[:] = escape_docstring_bars(literal_formula_blocks(lines))
 
 
 def rejoin_attribute_type(app, what, name, obj, options, lines):
@@ -293,8 +218,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("toplevel-summary", ToplevelSummary)
     app.add_directive("automodules", AutoModules)
     app.connect("autodoc-skip-member", skip_namedtuple_aliases)
-    # before napoleon (priority 500) turns numpydoc sections into rST
-    app.connect("autodoc-process-docstring", process_docstring, priority=400)
     app.connect("autodoc-process-docstring", rejoin_attribute_type, priority=600)
     app.connect("missing-reference", resolve_reexport)
     app.connect("missing-reference", ignore_external, priority=900)

@@ -15,79 +15,19 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import scatter_partial_sums
+from cnnlib.validation import as_int, as_map, as_pair
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid, num
 
-__all__ = [
-    "StrideBackward",
-    "dilation_figure",
-    "pooling_figure",
-    "scatter_partial_sums",
-]
+__all__ = ["StrideBackward", "dilation_figure", "pooling_figure"]
 
 #: The running example of the drawing: kernel of chapter 3, small-integer deltas.
 EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0], [1.0, 1.0, -2.0]])
-#: Face colour of cells that hold structural zeros (inserted, holes, never read).
-ZERO_GREY = "#E4E4E4"
-
-
-def scatter_partial_sums(delta, w, in_shape, stride, upto):
-    """dC/da of a strided valid layer from the first ``upto`` deltas only.
-
-    The deltas are taken in reading order, delta[0, 0], delta[0, 1], ...; each
-    one adds ``delta[x, y] * w[i, j]`` to position ``(s x + i, s y + j)`` for
-    i = 0..KH-1, j = 0..KW-1. With ``upto = OH * OW`` the result is the whole
-    input gradient, ``conv2d_backward``'s ``dx``.
-
-    Parameters
-    ----------
-    delta : array_like, shape (OH, OW)
-    w : array_like, shape (KH, KW)
-    in_shape : (H, W)
-        With OH = (H - KH) // s + 1 and OW = (W - KW) // s + 1.
-    stride : int
-    upto : int
-        0..OH*OW.
-
-    Returns
-    -------
-    sums : numpy.ndarray, shape (H, W)
-    touched : numpy.ndarray of bool, shape (H, W)
-        Positions some of the first ``upto`` windows read.
-    """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    oh, ow = delta.shape
-    kh, kw = w.shape
-    h, wd = in_shape
-    s = int(stride)
-    if (h - kh) // s + 1 != oh or (wd - kw) // s + 1 != ow:
-        raise ValueError(
-            f"delta: expected shape {((h - kh) // s + 1, (wd - kw) // s + 1)} for "
-            f"in_shape {tuple(in_shape)}, kernel {w.shape}, stride {s}; got "
-            f"{delta.shape}")
-    if not 0 <= upto <= oh * ow:
-        raise ValueError(f"upto: expected 0..{oh * ow}, got {upto}")
-    sums = np.zeros((h, wd))
-    touched = np.zeros((h, wd), dtype=bool)
-    for k in range(upto):
-        x, y = divmod(k, ow)
-        sums[s * x:s * x + kh, s * y:s * y + kw] += delta[x, y] * w
-        touched[s * x:s * x + kh, s * y:s * y + kw] = True
-    return sums, touched
-
-
-def _grey_cells(ax, mask, origin, hatch=None):
-    x0, y0 = origin
-    for (r, c), on in np.ndenumerate(mask):
-        if on:
-            ax.add_patch(Rectangle((x0 + c - 0.5, y0 + r - 0.5), 1, 1,
-                                   facecolor=ZERO_GREY, edgecolor="#999999",
-                                   hatch=hatch, linewidth=0, zorder=1.5))
 
 
 class StrideBackward(Drawing):
@@ -103,10 +43,11 @@ class StrideBackward(Drawing):
 
     def __init__(self, delta=None, w=None, in_shape=(8, 8), stride=2, dpi: int = 80):
         self.delta = (EXAMPLE_DELTA.copy() if delta is None
-                      else np.asarray(delta, dtype=np.float64))
-        self.w = EXAMPLE_KERNEL.copy() if w is None else np.asarray(w, dtype=np.float64)
-        self.stride = s = int(stride)
-        self.in_shape = h, wd = tuple(in_shape)
+                      else as_map(delta, "delta", dims="(OH, OW)"))
+        self.w = EXAMPLE_KERNEL.copy() if w is None else as_map(w, "w", dims="(KH, KW)")
+        self.stride = s = as_int(stride, "stride", 1)
+        self.in_shape = h, wd = as_pair(in_shape, "in_shape", 1)
+        in_shape = self.in_shape
         kh, kw = self.w.shape
         oh, ow = self.delta.shape
         self.result, _ = scatter_partial_sums(self.delta, self.w, in_shape, s, oh * ow)
@@ -118,30 +59,35 @@ class StrideBackward(Drawing):
             self.never_read[h - rho[0]:, :] = True
         if rho[1]:
             self.never_read[:, wd - rho[1]:] = True
+        sx = "x" if s == 1 else f"{s}x"
+        spread_text = (
+            f"The {oh}x{ow} delta map is spread out with {s - 1} "
+            f"zero{'s' if s > 2 else ''} between neighbours, so delta[x, y] sits at "
+            f"({s}x, {s}y). " if s > 1 else "")
         self.alt = (
             f"Backward pass of a stride-{s} layer with a {kh}x{kw} kernel on a "
             f"{h}x{wd} input. For the chosen output (x, y), the left grid shows the "
-            f"forward window, rows {s}x to {s}x+{kh - 1}. The {oh}x{ow} delta map is "
-            f"spread out with {s - 1} zero{'s' if s > 2 else ''} between neighbours, "
-            f"so delta[x, y] sits at "
-            f"({s}x, {s}y). On the right, each delta adds itself times the kernel "
+            f"forward window, rows {sx} to {sx}+{kh - 1}. " + spread_text
+            + "On the right, each delta adds itself times the kernel "
             "onto the window it came from; the sums fill in as the output position "
-            "advances, and the rows and columns that no window read stay zero."
+            "advances" + (", and the rows and columns that no window read stay zero."
+                          if self.never_read.any() else ".")
         )
         dh, dw_ = s * (oh - 1) + 1, s * (ow - 1) + 1
         x_mid = wd + 1.2
         x_res = x_mid + max(dw_, ow) + 2.0
-        width = x_res + wd
+        width = max(x_res + wd, 22.0)  # room for the two lines of text below
         y_d = oh + 1.8
-        height = max(h, y_d + dh) + 2.6
+        # stride 1 inserts no zeros: the spread-out map D would repeat the deltas
+        height = max(h, y_d + dh if s > 1 else oh) + 2.6
         self.fig = new_figure(0.35 * (width + 1), 0.35 * (height + 1.6), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
         self._origins = {"a": (0.0, 0.0), "delta": (x_mid, 0.0), "D": (x_mid, y_d),
                          "res": (x_res, 0.0)}
         GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="", fontsize=10.5,
-                   title="aˡ: window of zˡ⁺¹[x, y]")
-        _grey_cells(ax, self.never_read, (0.0, 0.0), hatch="///")
+                   title="aˡ: window of zˡ⁺¹[x, y]").grey_cells(self.never_read,
+                                                              hatch="///")
         for x0 in (0.0, x_res):   # row and column numbers of the input grids
             for r in range(h):
                 ax.text(x0 - 0.6, r, str(r), ha="right", va="center", fontsize=10.5,
@@ -149,20 +95,21 @@ class StrideBackward(Drawing):
             for c in range(wd):
                 ax.text(x0 + c, h - 0.35, str(c), ha="center", va="top", fontsize=10.5,
                         color="#555555")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10.5,
+        GridArtist(ax, self.delta, cmap=None, fmt="g", fontsize=10.5,
                    origin=self._origins["delta"], title="δˡ⁺¹")
-        spread = np.zeros((dh, dw_))
-        spread[::s, ::s] = self.delta
-        inserted = np.ones((dh, dw_), dtype=bool)
-        inserted[::s, ::s] = False
-        GridArtist(ax, spread, cmap=None, fmt="{:g}", fontsize=10.5,
-                   origin=self._origins["D"],
-                   title=f"D: {s - 1} zero{'s' if s > 2 else ''} between")
-        _grey_cells(ax, inserted, self._origins["D"])
+        if s > 1:
+            spread = np.zeros((dh, dw_))
+            spread[::s, ::s] = self.delta
+            inserted = np.ones((dh, dw_), dtype=bool)
+            inserted[::s, ::s] = False
+            GridArtist(ax, spread, cmap=None, fmt="g", fontsize=10.5,
+                       origin=self._origins["D"],
+                       title=f"D: {s - 1} zero{'s' if s > 2 else ''} between",
+                       ).grey_cells(inserted, text_color="black")
         self.res_grid = GridArtist(ax, np.zeros(in_shape), cmap=None, fmt="",
                                    origin=self._origins["res"], fontsize=10.5,
                                    title="∂C/∂aˡ: each δ adds δ·w")
-        _grey_cells(ax, self.never_read, self._origins["res"], hatch="///")
+        self.res_grid.grey_cells(self.never_read, hatch="///")
         xr, yr = self._origins["res"]
         cells = [(xr + c, yr + r) for r in range(h) for c in range(wd)]
         self.sums = TextGrid(ax, cells, size=10.5, zorder=6)
@@ -203,16 +150,17 @@ class StrideBackward(Drawing):
         self.wnames.set_offsets([(s * y + j, s * x + i + 0.3)
                                  for i in range(kh) for j in range(kw)])
         self.cell_delta.show([(x, y)], origin=self._origins["delta"])
-        self.cell_d.show([(s * x, s * y)], origin=self._origins["D"])
+        self.cell_d.show([(s * x, s * y)] if s > 1 else [], origin=self._origins["D"])
         sums, touched = scatter_partial_sums(self.delta, self.w, self.in_shape, s,
                                              x * ow + y + 1)
-        self.sums.set_texts([f"{v:g}" if t or nr else ""
+        self.sums.set_texts([num(v) if t or nr else ""
                              for v, t, nr in zip(sums.ravel(), touched.ravel(),
                                                  self.never_read.ravel(), strict=True)])
         v = self.delta[x, y]
-        vs = f"({v:g})" if v < 0 else f"{v:g}"
+        vs = num(v, paren=True)
+        where = f" sits at D[{s * x}, {s * y}] and" if s > 1 else ""
         self.line.set_text(
-            f"δˡ⁺¹[{x}, {y}] = {v:g} sits at D[{s * x}, {s * y}] and adds "
+            f"δˡ⁺¹[{x}, {y}] = {num(v)}{where} adds "
             f"{vs}·w[i, j] to ∂C/∂aˡ[{s * x} + i, {s * y} + j], i = 0..{kh - 1}, "
             f"j = 0..{kw - 1},")
         self.line2.set_text("the window it came from; overlapping windows add up "
@@ -228,8 +176,8 @@ def dilation_figure(w=None, dilation=2, *, dpi: int = 90):
     weight is mistaken for a hole.
     """
     w = (np.arange(1.0, 10.0).reshape(3, 3) if w is None
-         else np.asarray(w, dtype=np.float64))
-    d = int(dilation)
+         else as_map(w, "w", dims="(KH, KW)"))
+    d = as_int(dilation, "dilation", 1)
     kh, kw = w.shape
     dh, dw_ = d * (kh - 1) + 1, d * (kw - 1) + 1
     w_d = np.zeros((dh, dw_))
@@ -240,13 +188,13 @@ def dilation_figure(w=None, dilation=2, *, dpi: int = 90):
     x2 = x1 + dw_ + 1.5
     fig = new_figure(0.5 * (x2 + dw_ + 0.5), 0.5 * (dh + 2.2), dpi=dpi)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    GridArtist(ax, w, cmap=None, fmt="{:g}", title="w")
-    GridArtist(ax, w_d, cmap=None, fmt="{:g}", origin=(x1, 0.0),
-               title=f"w with holes, d = {d}")
-    _grey_cells(ax, holes, (x1, 0.0), hatch="///")
-    GridArtist(ax, w_d[::-1, ::-1], cmap=None, fmt="{:g}", origin=(x2, 0.0),
-               title="rot180 of it")
-    _grey_cells(ax, holes[::-1, ::-1], (x2, 0.0), hatch="///")
+    GridArtist(ax, w, cmap=None, fmt="g", title="w")
+    GridArtist(ax, w_d, cmap=None, fmt="g", origin=(x1, 0.0),
+               title=f"w with holes, d = {d}").grey_cells(holes, hatch="///",
+                                                          text_color="black")
+    GridArtist(ax, w_d[::-1, ::-1], cmap=None, fmt="g", origin=(x2, 0.0),
+               title="rot180 of it").grey_cells(holes[::-1, ::-1], hatch="///",
+                                                text_color="black")
     ax.set_xlim(-0.8, x2 + dw_)
     ax.set_ylim(dh + 0.2, -2.0)
     return fig
@@ -273,8 +221,8 @@ def pooling_figure(x, delta, *, dpi: int = 90):
         max_pool2d_forward,
     )
 
-    x = np.asarray(x, dtype=np.float64)
-    delta = np.asarray(delta, dtype=np.float64)
+    x = as_map(x, "x")
+    delta = as_map(delta, "delta", dims="(H/2, W/2)")
     h, w = x.shape
     if h % 2 or w % 2 or delta.shape != (h // 2, w // 2):
         raise ValueError(f"x, delta: expected an even (H, W) and delta of shape "
@@ -289,12 +237,12 @@ def pooling_figure(x, delta, *, dpi: int = 90):
     width = origins[3] + w
     fig = new_figure(0.5 * (width + 0.6), 0.5 * (h + 2.4), dpi=dpi)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    GridArtist(ax, x, cmap=None, fmt="{:g}", title="aˡ (2×2 windows)")
-    GridArtist(ax, delta, cmap=None, fmt="{:g}", origin=(origins[1], 0.0),
+    GridArtist(ax, x, cmap=None, fmt="g", title="aˡ (2×2 windows)")
+    GridArtist(ax, delta, cmap=None, fmt="g", origin=(origins[1], 0.0),
                title="δˡ⁺¹")
-    GridArtist(ax, dmax, cmap=None, fmt="{:g}", origin=(origins[2], 0.0),
+    GridArtist(ax, dmax, cmap=None, fmt="g", origin=(origins[2], 0.0),
                title="∂C/∂aˡ, max pool")
-    GridArtist(ax, davg, cmap=None, fmt="{:g}", origin=(origins[3], 0.0),
+    GridArtist(ax, davg, cmap=None, fmt="g", origin=(origins[3], 0.0),
                title="∂C/∂aˡ, average pool")
     winners = Outlines(ax, oh * ow, ROLE["delta"], width=3.0)
     routed = Outlines(ax, oh * ow, ROLE["delta"], width=3.0)

@@ -6,7 +6,7 @@ layer l+1 does position (p, q) of layer l feed, and through which weight.
 the zero-padded delta map with the rotated kernel, one position at a time.
 
 The forward pass is a cross-correlation, z^{l+1} = a^l ⋆ w^{l+1} + b^{l+1}
-(as in :func:`cnnlib.conv2d_forward`), so
+(as in :func:`cnnlib.conv2d_forward`), so::
 
     δ^l[p, q] = σ′(z^l[p, q]) · Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} δ^{l+1}[p-i, q-j] w[i, j]
 
@@ -18,93 +18,27 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import (
+    backprop_sum,
+    delta_sources,
+    dense_weight_labels,
+    full_correlate_rot180,
+)
+from cnnlib.validation import as_map, as_pair
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, num
 
-__all__ = [
-    "DeltaPropagation",
-    "backprop_sum",
-    "delta_sources",
-    "dense_weight_labels",
-    "full_correlate_rot180",
-    "plot_dense_transpose",
-]
+__all__ = ["DeltaPropagation", "plot_dense_transpose"]
 
 #: The kernel of the chapter's running example: distinct numbers, so a reader
 #: can see where each one lands after the rotation.
 EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
-#: Face colour of the zero-padding cells.
-PAD_GREY = "#E4E4E4"
 #: The deltas of layer l+1 in the running example (small integers).
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
-
-def delta_sources(p: int, q: int, kernel_shape, delta_shape):
-    """Who receives what from position (p, q) of layer l.
-
-    In the forward pass z^{l+1}[x, y] = Σ_i Σ_j a^l[x+i, y+j] w[i, j], so the
-    activation a^l[p, q] reaches the output (x, y) = (p − i, q − j) through
-    weight w[i, j], for every (i, j) with 0 <= p − i <= OH − 1 and
-    0 <= q − j <= OW − 1.
-
-    Parameters
-    ----------
-    p, q : int
-        Row and column in layer l, 0 <= p <= OH + KH − 2, 0 <= q <= OW + KW − 2.
-    kernel_shape : (KH, KW)
-    delta_shape : (OH, OW)
-        Shape of the delta map of layer l+1.
-
-    Returns
-    -------
-    list of (x, y, i, j)
-        In the order of the kernel index (i, j), row by row.
-    """
-    kh, kw = kernel_shape
-    oh, ow = delta_shape
-    h, w = oh + kh - 1, ow + kw - 1
-    if not (0 <= p < h and 0 <= q < w):
-        raise ValueError(
-            f"(p, q): expected 0 <= p < {h} and 0 <= q < {w} for a layer of shape "
-            f"({h}, {w}), got ({p}, {q})"
-        )
-    return [(p - i, q - j, i, j) for i in range(kh) for j in range(kw)
-            if 0 <= p - i < oh and 0 <= q - j < ow]
-
-
-def backprop_sum(delta, w, p: int, q: int) -> float:
-    """Σ over :func:`delta_sources` of δ^{l+1}[x, y] · w[i, j]: the delta of
-    layer l at (p, q) before the factor σ′(z^l[p, q])."""
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    return float(sum(delta[x, y] * w[i, j]
-                     for x, y, i, j in delta_sources(p, q, w.shape, delta.shape)))
-
-
-def full_correlate_rot180(delta, w) -> np.ndarray:
-    """Slide rot180(w) over δ padded with KH−1 and KW−1 zeros, as in (ch4-bp-corr).
-
-    ``out[p, q] = Σ_{u=0}^{KH-1} Σ_{v=0}^{KW-1} D[p+u, q+v] · w[KH-1-u, KW-1-v]``
-    where D is the padded delta map; p runs over 0..OH+KH−2, q over 0..OW+KW−2.
-    """
-    delta = np.asarray(delta, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    kh, kw = w.shape
-    padded = np.pad(delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
-    r = w[::-1, ::-1]
-    out = np.zeros((delta.shape[0] + kh - 1, delta.shape[1] + kw - 1))
-    for p in range(out.shape[0]):
-        for q in range(out.shape[1]):
-            out[p, q] = np.sum(padded[p:p + kh, q:q + kw] * r)
-    return out
-
-
-def _num(v: float) -> str:
-    text = f"{v:g}"
-    return f"({text})" if v < 0 else text
 
 
 class DeltaPropagation(Drawing):
@@ -118,9 +52,9 @@ class DeltaPropagation(Drawing):
     """
 
     def __init__(self, delta=None, w=None, dpi: int = 80):
-        self.delta = EXAMPLE_DELTA.copy() if delta is None else np.asarray(
-            delta, dtype=np.float64)
-        self.w = EXAMPLE_KERNEL.copy() if w is None else np.asarray(w, dtype=np.float64)
+        self.delta = EXAMPLE_DELTA.copy() if delta is None else as_map(
+            delta, "delta", dims="(OH, OW)")
+        self.w = EXAMPLE_KERNEL.copy() if w is None else as_map(w, "w", dims="(KH, KW)")
         kh, kw = self.w.shape
         oh, ow = self.delta.shape
         self.result = full_correlate_rot180(self.delta, self.w)
@@ -144,25 +78,21 @@ class DeltaPropagation(Drawing):
         self.fig = new_figure(0.46 * (width + 0.5), 0.46 * (height + 1.2), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="{:g}", fontsize=10,
+        self.padded_grid = GridArtist(ax, padded, cmap=None, fmt="g", fontsize=10,
                                       title="δˡ⁺¹ padded with zeros")
         self._is_pad = np.ones_like(padded, dtype=bool)
         self._is_pad[kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow] = False
         # padding: grey cells with grey zeros, and a dark frame round the real
         # deltas (a shape cue as well as a shade; flat fills keep the PNGs small)
-        for (r, c), pad in np.ndenumerate(self._is_pad):
-            if pad:
-                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=PAD_GREY,
-                                       linewidth=0, zorder=1.5))
-                self.padded_grid.texts[r, c].set_color("#666666")
+        self.padded_grid.grey_cells(self._is_pad)
         ax.add_patch(Rectangle((kw - 1.5, kh - 1.5), ow, oh, fill=False,
                                edgecolor="#222222", linewidth=1.8, zorder=2.2))
-        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="{:g}", fontsize=10,
+        self.w_grid = GridArtist(ax, self.w, cmap=None, fmt="g", fontsize=10,
                                  origin=(x_w, 0.0), title="wˡ⁺¹ (stored)")
-        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="{:g}",
-                                 fontsize=10, origin=(x_w, kh + 1.6),
-                                 title="rot180(wˡ⁺¹)")
-        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="{:g}", fontsize=10,
+        self.r_grid = GridArtist(ax, self.w[::-1, ::-1], cmap=None, fmt="g",
+                                 fontsize=10,
+                                 origin=(x_w, kh + 1.6), title="rot180(wˡ⁺¹)")
+        self.res_grid = GridArtist(ax, self.result, cmap=None, fmt="g", fontsize=10,
                                    origin=(x_r, 0.0),
                                    title="Σ δˡ⁺¹·w (then ⊙ σ′)")
         # the window of the rotated kernel and its weight labels
@@ -175,7 +105,7 @@ class DeltaPropagation(Drawing):
         for u in range(kh):
             for v in range(kw):
                 self.wlabels[u, v] = PathText(
-                    ax, 0, 0, f"×{rw[u, v]:g}", ha="right", va="bottom", size=10,
+                    ax, 0, 0, f"×{num(rw[u, v])}", ha="right", va="bottom", size=10,
                     color=OKABE_ITO["blue"], weight="bold", zorder=6)
         self.lines = [ax.text(-0.5, ph + 0.3, "", ha="left", va="top", fontsize=10),
                       PathText(ax, -0.5, ph + 1.1, "", ha="left", va="top", size=10)]
@@ -215,34 +145,10 @@ class DeltaPropagation(Drawing):
         self.current.show([(p, q)], origin=(self._x_r, 0.0))
         done = np.arange(h * wd).reshape(h, wd) <= p * wd + q
         self.cover.cover(~done)
-        values = [f"{_num(self.delta[x, y])}·{self.w[i, j]:g}"
+        values = [f"{num(self.delta[x, y], paren=True)}·{num(self.w[i, j])}"
                   for x, y, i, j in sources]
         total = backprop_sum(self.delta, self.w, p, q)
-        self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {total:g}")
-
-
-def dense_weight_labels(kernel_shape=(2, 2), in_shape=(3, 3)) -> np.ndarray:
-    """Which weight sits in each entry of the layer's dense matrix M.
-
-    Returns an array of str of shape (OH·OW, H·W): ``"w{i}{j}"`` where
-    ``M[r, s]`` holds w[i, j] (row r = output x·OW + y, column s = input
-    p·W + q), and ``""`` where M is zero. Built from
-    :func:`cnnlib.conv2d_as_dense` with one unit kernel per weight.
-    """
-    from cnnlib.conv import conv2d_as_dense
-
-    kh, kw = kernel_shape
-    h, w = in_shape
-    labels = None
-    for i in range(kh):
-        for j in range(kw):
-            unit = np.zeros((1, 1, kh, kw))
-            unit[0, 0, i, j] = 1.0
-            m = conv2d_as_dense(unit, (1, h, w))
-            if labels is None:
-                labels = np.full(m.shape, "", dtype=object)
-            labels[m == 1.0] = f"w{i}{j}"
-    return labels
+        self.lines[1].set_text(f"({p},{q}):  " + " + ".join(values) + f" = {num(total)}")
 
 
 def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,
@@ -253,9 +159,16 @@ def plot_dense_transpose(kernel_shape=(2, 2), in_shape=(3, 3), pick=(1, 1), *,
     the same line as a row of Mᵀ, where the weights read in reverse order:
     the rotated kernel. Returns a detached Figure.
     """
-    from cnnlib.viz.style import ROLE
+    from cnnlib.viz.core.style import ROLE
 
     labels = dense_weight_labels(kernel_shape, in_shape)
+    kernel_shape = as_pair(kernel_shape, "kernel_shape", 1)
+    in_shape = as_pair(in_shape, "in_shape", 1)
+    pick = as_pair(pick, "pick", 0)
+    if pick[0] >= in_shape[0] or pick[1] >= in_shape[1]:
+        raise ValueError(f"pick: expected an input cell (p, q) with 0 <= p < "
+                         f"{in_shape[0]} and 0 <= q < {in_shape[1]} (in_shape "
+                         f"{in_shape}), got {pick}")
     n_out, n_in = labels.shape
     h, w = in_shape
     oh, ow = h - kernel_shape[0] + 1, w - kernel_shape[1] + 1

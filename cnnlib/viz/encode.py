@@ -41,8 +41,14 @@ OPAQUE_MARGIN = 4
 _PATCH_OVERHEAD_PX = 3000
 
 
+def _check_figure(fig) -> None:
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
+
+
 def render_rgb(fig: Figure) -> np.ndarray:
     """The figure drawn at its current dpi as an (H, W, 3) uint8 array."""
+    _check_figure(fig)
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
@@ -136,10 +142,15 @@ def compact_png(data: bytes) -> bytes:
     """The PNG ``data`` as a palette PNG: exact when it has at most 256
     colours, else reduced to 256 (see :func:`_reduce`); the original if that
     is shorter."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(io.BytesIO(data)) as im:
-        rgba = np.asarray(im.convert("RGBA"))
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"data: expected PNG bytes, got {type(data).__name__}")
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            rgba = np.asarray(im.convert("RGBA"))
+    except (UnidentifiedImageError, OSError) as err:
+        raise ValueError(f"data: not a readable image ({err})") from None
     img = rgba if np.any(rgba[..., 3] < 255) else np.ascontiguousarray(rgba[..., :3])
     try:  # 255 colours and transparent black
         return min(_palette_png(_reduce(img, 255)), data, key=len)
@@ -215,6 +226,9 @@ class FrameSet:
         background) and return its index in ``frames`` (equal frames share
         one index)."""
         rgb = np.asarray(rgb)
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"rgb: expected an (H, W, 3) uint8 array, got shape "
+                             f"{rgb.shape} of {rgb.dtype}")
         key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()).hexdigest()
         if key in self._frame_ids:
             return self._frame_ids[key]
@@ -263,8 +277,9 @@ class FrameSet:
 def figure_text_points(fig: Figure) -> list[float]:
     """Font sizes (points) of every text the figure may show: its non-empty
     matplotlib texts (visible or not: a frozen background hides them) and the
-    sizes recorded by :class:`~cnnlib.viz.pathtext.PathText` and
-    :class:`~cnnlib.viz.pathtext.TextGrid` for non-empty strings."""
+    sizes recorded by :class:`~cnnlib.viz.core.text.PathText` and
+    :class:`~cnnlib.viz.core.text.TextGrid` for non-empty strings."""
+    _check_figure(fig)
     sizes = [float(t.get_fontsize()) for t in fig.findobj(Text) if t.get_text()]
     sizes += [float(s) for s in getattr(fig, "_cnnlib_text_points", ())]
     return sizes

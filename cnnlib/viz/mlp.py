@@ -10,91 +10,72 @@ sigma'(z^l_j)``, with the numbers. For an output neuron the panel writes out
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from cnnlib.activations import sigmoid_prime
-from cnnlib.mlp import MLP
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import ROLE, new_figure
+from cnnlib.mlp import MLP, tiny_example
+from cnnlib.rules import delta_terms
+from cnnlib.validation import as_finite_array
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.style import ROLE, new_figure
+from cnnlib.viz.core.text import PathText, num
 
-__all__ = ["MLPDeltaDrawing", "delta_terms", "delta_equation", "network_figure"]
+__all__ = ["MLPDeltaDrawing", "delta_equation", "network_figure"]
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: The book's number format with 3 significant digits (the hand counts' numbers).
+num3 = functools.partial(num, fmt=".3g")
 
 
-def _num(v: float, paren: bool = True) -> str:
-    """A number with 3 significant digits; a negative one in parentheses
-    when it stands in a product (``paren``)."""
-    s = f"{v:.3g}".replace("-", "\u2212")
-    return f"({s})" if v < 0 and paren else s
 
-
-def delta_terms(net: MLP, x, y, l: int, j: int) -> dict:
-    """The numbers behind ``delta^l_j``, as the book writes them.
-
-    Parameters
-    ----------
-    net : MLP
-    x : array_like, shape (n_0,)
-    y : array_like, shape (n_L,)
-    l : int
-        A layer, 1..L.
-    j : int
-        A neuron of layer ``l``, 0..n_l-1.
-
-    Returns
-    -------
-    dict
-        ``rule`` ("BP1" or "BP2"); ``sigma_prime`` = sigma'(z^l_j); ``delta``;
-        for BP2 ``weights`` (w^{l+1}_{kj} for k = 0..n_{l+1}-1), ``next_deltas``
-        (delta^{l+1}_k) and ``products`` (their products); for BP1 ``a`` and
-        ``y`` (a^L_j and y_j, so grad_a C = a - y for the quadratic cost).
-    """
-    bp = net.backprop(x, y)
-    L = net.L
-    if not isinstance(l, (int, np.integer)) or not 1 <= l <= L:
-        raise ValueError(f"l: expected a layer 1..{L}, got {l!r}")
-    if not isinstance(j, (int, np.integer)) or not 0 <= j < net.sizes[l]:
-        raise ValueError(f"j: expected a neuron 0..{net.sizes[l] - 1} of layer {l}, "
-                         f"got {j!r}")
-    sp = float(sigmoid_prime(bp.zs[l][j]))
-    out = {"l": l, "j": j, "sigma_prime": sp, "delta": float(bp.deltas[l][j])}
-    if l == L:
-        out.update(rule="BP1", a=float(bp.activations[L][j]), y=float(np.asarray(y)[j]))
-    else:
-        w = net.weights[l + 1][:, j]
-        d = bp.deltas[l + 1]
-        out.update(rule="BP2", weights=w.copy(), next_deltas=d.copy(), products=w * d)
-    return out
+def _check_net(net):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a cnnlib.MLP, got {type(net).__name__}")
+    for w in net.weights[1:] + net.biases[1:]:
+        as_finite_array(w, "net (its weights and biases)")
 
 
 def delta_equation(terms: dict) -> list[str]:
-    """Three lines of mathtext writing out how ``delta^l_j`` is computed."""
+    """Three lines of mathtext writing out how ``delta^l_j`` is computed.
+
+    ``terms`` is the dict of :func:`cnnlib.rules.delta_terms`; its numbers must
+    be finite (a NaN has no place in a formula).
+    """
+    if not isinstance(terms, dict) or "rule" not in terms:
+        raise TypeError("terms: expected the dict of cnnlib.rules.delta_terms, got "
+                        f"{type(terms).__name__}")
+    if terms["rule"] not in ("BP1", "BP2"):
+        raise ValueError(f"terms: expected rule 'BP1' or 'BP2', got {terms['rule']!r}")
+    for key in ("sigma_prime", "delta", "a", "y", "weights", "next_deltas",
+                "products"):
+        if key in terms:
+            as_finite_array(terms[key], f"terms[{key!r}]")
     l, j = terms["l"], terms["j"]
     d = rf"\delta^{{{l}}}_{{{j}}}"
-    sp = _num(terms["sigma_prime"])
+    sp = num3(terms["sigma_prime"], paren=True)
     if terms["rule"] == "BP1":
         return [
             rf"(BP1)  ${d} = (a^{{{l}}}_{{{j}}} - y_{{{j}}})\,"
             rf"\sigma'(z^{{{l}}}_{{{j}}})$",
-            rf"$= ({_num(terms['a'])} - {_num(terms['y'])}) \times {sp}$",
-            rf"$= {_num(terms['delta'], False)}$",
+            rf"$= ({num3(terms['a'], paren=True)} - "
+            rf"{num3(terms['y'], paren=True)}) \times {sp}$",
+            rf"$= {num3(terms['delta'])}$",
         ]
     n = len(terms["weights"])
     sym = " + ".join(rf"w^{{{l + 1}}}_{{{k}{j}}}\delta^{{{l + 1}}}_{{{k}}}"
                      for k in range(n))
-    nums = " + ".join(rf"{_num(w)}\times{_num(dd)}"
+    nums = " + ".join(rf"{num3(w, paren=True)}\times{num3(dd, paren=True)}"
                       for w, dd in zip(terms["weights"], terms["next_deltas"],
                                        strict=True))
     total = float(np.sum(terms["products"]))
     return [
         rf"(BP2)  ${d} = ({sym})\,\sigma'(z^{{{l}}}_{{{j}}})$",
         rf"$= ({nums}) \times {sp}$",
-        rf"$= {_num(total, False)} \times {sp} = {_num(terms['delta'], False)}$",
+        rf"$= {num3(total)} \times {sp} = {num3(terms['delta'])}$",
     ]
 
 
@@ -117,10 +98,16 @@ class MLPDeltaDrawing(Drawing):
 
     BOX_W, BOX_H = 0.8, 0.54  # neuron boxes, in inches
 
+    @classmethod
+    def example(cls) -> MLPDeltaDrawing:
+        """Chapter 1's network and training pair (:func:`cnnlib.tiny_example`)."""
+        return cls(*tiny_example())
+
     def __init__(self, net: MLP, x, y, *, width=7.4, height=4.4, dpi=88):
+        _check_net(net)
         self.net = net
-        self.x = np.asarray(x, dtype=np.float64)
-        self.y = np.asarray(y, dtype=np.float64)
+        self.x = as_finite_array(x, "x")
+        self.y = as_finite_array(y, "y")
         bp = net.backprop(self.x, self.y)  # validates x and y
         L, sizes = net.L, net.sizes
         self.params = (Param(
@@ -182,10 +169,10 @@ class MLPDeltaDrawing(Drawing):
             ax.add_patch(box)
             self.boxes[l, j] = box
             if l == 0:
-                name, value = rf"$x_{{{j}}}$", _num(self.x[j], False)
+                name, value = rf"$x_{{{j}}}$", num3(self.x[j])
             else:
                 name, value = (rf"$\delta^{{{l}}}_{{{j}}}$",
-                               _num(bp.deltas[l][j], False))
+                               num3(bp.deltas[l][j]))
             PathText(ax, cx, cy + 0.12, name, size=11)
             PathText(ax, cx, cy - 0.13, value, size=10.5)
         ax.add_patch(Circle(cost_xy, 0.27, facecolor="white", edgecolor="#444444",
@@ -246,13 +233,13 @@ class MLPDeltaDrawing(Drawing):
                 lab.set_position(((x0 + x1) / 2, (y0 + y1) / 2))  # mid-edge
                 lab.set_text(
                     rf"$w^{{{l + 1}}}_{{{i}{j}}}\delta^{{{l + 1}}}_{{{i}}}"
-                    rf" = {_num(t['products'][i], False)}$")
+                    rf" = {num3(t['products'][i])}$")
                 lab.set_visible(True)
             elif not bp2 and i == 0:
                 (x0, y0), (x1, y1) = self.pos[L, j], self.cost_xy
                 lab.set_position(((x0 + bw / 2 + x1) / 2, max(y0, y1) + 0.3))
                 lab.set_text(rf"$a^{{{L}}}_{{{j}}} - y_{{{j}}} = "
-                             rf"{_num(t['a'] - t['y'], False)}$")
+                             rf"{num3(t['a'] - t['y'])}$")
                 lab.set_visible(True)
             else:
                 lab.set_visible(False)
@@ -275,7 +262,8 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
     -------
     matplotlib.figure.Figure
     """
-    fw = net.feedforward(x)
+    _check_net(net)
+    fw = net.feedforward(as_finite_array(x, "x"))
     sizes, L = net.sizes, net.L
     fig = new_figure(width, height, dpi=dpi)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -295,7 +283,7 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
                 ax.plot([x0, x1], [y0, y1], color=ROLE["weight"], lw=1.0, zorder=1)
                 f = 0.72
                 ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0),
-                        rf"${_num(net.weights[l][k, j], False)}$", fontsize=10,
+                        rf"${num3(net.weights[l][k, j])}$", fontsize=10,
                         ha="center", va="center", zorder=4,
                         bbox=dict(boxstyle="round,pad=0.1", fc="white",
                                   ec=ROLE["weight"], lw=0.6))
@@ -304,11 +292,11 @@ def network_figure(net: MLP, x, *, width=7.4, height=3.8, dpi=90):
                             lw=1.0, zorder=3))
         a = fw.activations[l][j]
         if l == 0:
-            ax.text(cx - 0.42, cy, rf"$x_{{{j}}} = {_num(a, False)}$", ha="right",
+            ax.text(cx - 0.42, cy, rf"$x_{{{j}}} = {num3(a)}$", ha="right",
                     va="center", fontsize=10.5)
         else:
             b = net.biases[l][j]
-            ax.text(cx, cy + 0.38, rf"$b^{{{l}}}_{{{j}}} = {_num(b, False)}$",
+            ax.text(cx, cy + 0.38, rf"$b^{{{l}}}_{{{j}}} = {num3(b)}$",
                     ha="center", va="bottom", fontsize=10, zorder=4,
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
         if l == L:

@@ -1,192 +1,189 @@
-"""Chapter 4: the kernel turning through 180 degrees.
+"""Chapter 4: why the backward pass meets the kernel back to front.
 
-:func:`rotated_cell_centres` gives where each cell of a kernel sits after the
-grid is turned by a given angle about its centre; at 180 degrees cell (i, j)
-sits where cell (KH−1−i, KW−1−j) was, which is :func:`cnnlib.rot180` and also
-"flip the rows, then flip the columns". :class:`KernelRotation` shows the
-turn, the two flips beside it, and the rotated kernel landing on the
-zero-padded delta map.
+In the forward pass each delta's output z^{l+1}[x, y] read a window of layer l,
+so in the backward pass each delta δ^{l+1}[x, y] sends back one copy of the
+kernel, scaled by it, onto that window (the scatter form). Pick a position
+(p, q) of layer l and ask which copies cover it, and with which weight: copy
+(x, y) lays w[p − x, q − y] on it (:func:`cnnlib.rules.delta_sources`). As the
+delta's index x grows, the weight's index p − x falls, so, read in the order of
+the deltas, the weights come out reversed in both directions: rot180(w).
+
+:class:`KernelRotation` shows exactly that, for every position: the nine copies
+with the cell each lays on (p, q), the delta map with the weight each delta
+sends there, and rot180(w) with the same weights marked.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import colormaps
-from matplotlib.patches import Polygon, Rectangle
+from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import FrozenBackground
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.deltas import PAD_GREY
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import OKABE_ITO, ROLE, SEQUENTIAL_CMAP, new_figure
+from cnnlib.conv import rot180
+from cnnlib.rules import delta_sources, full_correlate_rot180
+from cnnlib.validation import as_map
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.grid import GridArtist
+from cnnlib.viz.core.style import ROLE, new_figure
+from cnnlib.viz.core.text import PathText, num
 
-__all__ = ["KernelRotation", "rotated_cell_centres"]
+__all__ = ["KernelRotation"]
 
-
-def rotated_cell_centres(shape, angle_deg: float) -> np.ndarray:
-    """Centres of the cells of a (KH, KW) grid turned by ``angle_deg`` about its middle.
-
-    Cell (i, j) starts at (x, y) = (j, i) (column, row; rows grow downwards)
-    and turns anticlockwise as seen on the page.
-
-    Returns
-    -------
-    ndarray of shape (KH, KW, 2)
-        ``[i, j] = (x, y)``; at 180 degrees ``[i, j]`` equals the start of
-        ``[KH-1-i, KW-1-j]``.
-    """
-    kh, kw = shape
-    cx, cy = (kw - 1) / 2, (kh - 1) / 2
-    t = np.deg2rad(angle_deg)
-    rows, cols = np.mgrid[0:kh, 0:kw].astype(np.float64)
-    dx, dy = cols - cx, rows - cy
-    x = cx + dx * np.cos(t) + dy * np.sin(t)
-    y = cy - dx * np.sin(t) + dy * np.cos(t)
-    return np.stack([x, y], axis=-1)
+#: The running example of chapter 4: a 3 x 3 kernel of distinct numbers and a
+#: 3 x 3 delta map (the same numbers as :class:`cnnlib.viz.DeltaPropagation`).
+EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
+EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
+#: Space between neighbouring copies of the kernel, in cells.
+_GAP = 1.0
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _square(cx, cy, t, half=0.5):
-    corners = np.array([[-half, -half], [half, -half], [half, half], [-half, half]])
-    c, s = np.cos(t), np.sin(t)
-    x = cx + corners[:, 0] * c + corners[:, 1] * s
-    y = cy - corners[:, 0] * s + corners[:, 1] * c
-    return np.column_stack([x, y])
+def _w(i: int, j: int) -> str:
+    """w[i, j] written as w with subscript digits, as in the chapter's figures."""
+    return "w" + f"{i}{j}".translate(_SUB)
 
 
 class KernelRotation(Drawing):
-    """A 3×3 kernel turned through 180 degrees and laid on the padded delta map.
+    """Which copies of the kernel cover position (p, q), and with which weight.
 
-    Parameters: ``angle`` (0..180 in steps of 15 degrees) turns the kernel
-    about its centre, every number keeping its cell; ``slide`` (0..4) moves
-    the turned kernel onto the first window of the zero-padded delta map.
+    Parameters
+    ----------
+    w : array_like, shape (KH, KW), optional
+        The kernel (default :data:`EXAMPLE_KERNEL`, the numbers 1 to 9).
+    delta : array_like, shape (OH, OW), optional
+        The deltas of layer l+1 (default :data:`EXAMPLE_DELTA`).
+    dpi : float
+
+    Parameters of :meth:`update`: ``p`` (0..OH+KH−2) and ``q`` (0..OW+KW−2),
+    the position of layer l.
     """
 
     def __init__(self, w=None, delta=None, dpi: int = 80):
-        self.w = (np.arange(1.0, 10.0).reshape(3, 3) if w is None
-                  else np.asarray(w, dtype=np.float64))
-        self.delta = (np.array([[2.0, -1.0], [1.0, 3.0]]) if delta is None
-                      else np.asarray(delta, dtype=np.float64))
+        self.w = EXAMPLE_KERNEL if w is None else as_map(w, "w", dims="(KH, KW)")
+        self.delta = (EXAMPLE_DELTA if delta is None
+                      else as_map(delta, "delta", dims="(OH, OW)"))
         kh, kw = self.w.shape
-        if (kh, kw) != (3, 3):
-            raise ValueError(f"w: expected shape (3, 3), got shape {self.w.shape}")
-        self.params = (Param("angle", "Angle (degrees)", 0, 180, step=15),
-                       Param("slide", "Slide onto the delta map", 0, 4))
-        self.alt = (
-            "A 3x3 kernel holding the numbers 1 to 9 turns about its centre from 0 to "
-            "180 degrees; at 180 degrees its rows and columns are reversed, the same "
-            "as flipping the rows and then the columns, shown beside it. The turned "
-            "kernel then slides onto the first window of the zero-padded 2x2 delta "
-            "map, where only its bottom-right weight w[0,0] meets the delta "
-            "delta[0,0]."
-        )
-        self.fig = new_figure(7.6, 5.6, dpi=dpi)
-        ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
-        self.ax = ax
-        lo, hi = float(self.w.min()), float(self.w.max())
-        # the ghost of the kernel's starting place
-        ax.add_patch(Rectangle((-0.5, -0.5), kw, kh, fill=False, linestyle=":",
-                               edgecolor="#666666", linewidth=1.2, zorder=0.5))
-        ax.text(1.0, -0.95, "the kernel w, turning", ha="center", va="bottom",
-                fontsize=10)
-        # the two flips
-        names = ("w", "flip rows", "then columns")
-        arrays = (self.w, self.w[::-1, :], self.w[::-1, ::-1])
-        self.flip_x = (5.2, 9.4, 13.6)
-        for x0, name, arr in zip(self.flip_x, names, arrays, strict=True):
-            GridArtist(ax, arr, cmap=SEQUENTIAL_CMAP, vmin=lo, vmax=hi, fmt="{:g}",
-                       origin=(x0, 0.0), title=name, fontsize=10)
-        for xa in (self.flip_x[0] + 2.6, self.flip_x[1] + 2.6):
-            ax.annotate("", xy=(xa + 1.0, 1.0), xytext=(xa, 1.0),
-                        arrowprops=dict(arrowstyle="->", linewidth=1.5))
-        ax.text(self.flip_x[2] + 1.0, 2.95, "= rot180(w)", ha="center", va="top",
-                fontsize=10)
-        # the zero-padded delta map and its first window
         oh, ow = self.delta.shape
-        padded = np.pad(self.delta, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
-        self.map_origin = (0.0, 5.2)
-        grid = GridArtist(ax, padded, cmap=None, fmt="{:g}", origin=self.map_origin,
-                          fontsize=10,
-                          title="δˡ⁺¹ padded with zeros")
-        mx, my = self.map_origin
-        for r, c in np.ndindex(padded.shape):
-            inside = kh - 1 <= r < kh - 1 + oh and kw - 1 <= c < kw - 1 + ow
-            if not inside:
-                ax.add_patch(Rectangle((mx + c - 0.5, my + r - 0.5), 1, 1,
-                                       facecolor=PAD_GREY, linewidth=0, zorder=1.5))
-                grid.texts[r, c].set_color("#666666")
-        ax.add_patch(Rectangle((mx + kw - 1.5, my + kh - 1.5), ow, oh, fill=False,
-                               edgecolor="#222222", linewidth=1.8, zorder=2.2))
-        ax.add_patch(Rectangle((mx - 0.5, my - 0.5), kw, kh, fill=False,
-                               edgecolor=ROLE["highlight"], linestyle="--",
-                               linewidth=2.0, zorder=2.5))
-        # the turning kernel: one square and one number per cell
-        cm = colormaps[SEQUENTIAL_CMAP]
-        self.cells = np.empty((kh, kw), dtype=object)
-        self.nums = np.empty((kh, kw), dtype=object)
-        self.small = np.empty((kh, kw), dtype=object)
-        for (i, j), v in np.ndenumerate(self.w):
-            rgba = cm((v - lo) / (hi - lo))
-            lum = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
-            self.cells[i, j] = ax.add_patch(Polygon(
-                _square(j, i, 0.0), closed=True, facecolor=rgba, edgecolor="#222222",
-                linewidth=1.0, zorder=6, alpha=0.92))
-            self.nums[i, j] = PathText(ax, j, i, f"{v:g}", size=11, weight="bold",
-                                       zorder=7, color="black" if lum > 0.5 else "white")
-            self.small[i, j] = PathText(ax, j, i, f"×{v:g}", size=10, weight="bold",
-                                        ha="right", va="bottom", zorder=7,
-                                        color=OKABE_ITO["blue"])
-        self.status = [PathText(ax, 6.6, 5.9 + 0.62 * k, "", ha="left", va="top",
-                                size=10) for k in range(7)]
-        self.check = PathText(ax, 16.2, 3.75, "", ha="right", va="top", size=10,
-                              color=OKABE_ITO["blue"], weight="bold")
-        ax.set_xlim(-1.5, 16.3)
-        ax.set_ylim(12.0, -2.0)
-        texts = [*self.nums.ravel(), *self.small.ravel(), *self.status, self.check]
-        self._bg = FrozenBackground(self.fig, [*self.cells.ravel(),
-                                               *(t.patch for t in texts)])
+        if max(kh, kw, oh, ow) > 4:
+            raise ValueError(f"w, delta: at most 4 x 4 each (the copies must stay "
+                             f"legible), got shapes {self.w.shape} and "
+                             f"{self.delta.shape}")
+        self.result = full_correlate_rot180(self.delta, self.w)
+        self.params = (Param("p", "Row p of layer l", 0, oh + kh - 2),
+                       Param("q", "Column q of layer l", 0, ow + kw - 2))
+        step_x, step_y = kw + _GAP, kh + _GAP
+        width_copies = ow * step_x - _GAP
+        self.fig = new_figure(7.6, 4.5, dpi=dpi)
+        # three panels, one axes each: copies | delta map | rot180(w)
+        ax_c = self.fig.add_axes((0.01, 0.25, 0.46, 0.73))
+        ax_d = self.fig.add_axes((0.50, 0.25, 0.24, 0.73))
+        ax_r = self.fig.add_axes((0.76, 0.25, 0.23, 0.73))
+        self.axes = (ax_c, ax_d, ax_r)
+
+        # the copies: copy (x, y) at column block y, row block x
+        self.copies = np.empty((oh, ow), dtype=object)
+        self.misses = np.empty((oh, ow), dtype=object)
+        for x in range(oh):
+            for y in range(ow):
+                self.copies[x, y] = GridArtist(
+                    ax_c, self.w, cmap=None, fmt="g", fontsize=10,
+                    origin=(y * step_x, x * step_y))
+                cover = Rectangle((y * step_x - 0.5, x * step_y - 0.5), kw, kh,
+                                  facecolor="#F2F2F2", edgecolor="#888888",
+                                  hatch="////", linewidth=0.8, zorder=3.5)
+                ax_c.add_patch(cover)
+                self.misses[x, y] = cover
+        for y in range(ow):  # column labels: the delta each copy belongs to
+            PathText(ax_c, y * step_x + (kw - 1) / 2, -0.95, f"y = {y}", size=10,
+                     va="bottom")
+        for x in range(oh):
+            PathText(ax_c, -0.75, x * step_y + (kh - 1) / 2, f"x = {x}", size=10,
+                     ha="right")
+        PathText(ax_c, (width_copies - 1) / 2, -2.0,
+                 "the copy of w sent back by each δ[x, y]", size=10.5,
+                 va="bottom")
+        ax_c.set_xlim(-2.3, width_copies)
+        ax_c.set_ylim(oh * step_y - _GAP, -2.6)
+
+        # the delta map, each delta with the weight it sends to (p, q)
+        self.dgrid = GridArtist(ax_d, self.delta, cmap=None, fmt="", fontsize=10)
+        self.dvals = [[PathText(ax_d, y, x - 0.2, num(self.delta[x, y]),
+                                size=11, weight="bold")
+                       for y in range(ow)] for x in range(oh)]
+        self.dlabels = [[PathText(ax_d, y, x + 0.25, "", size=10,
+                                  color=ROLE["secondary"]) for y in range(ow)]
+                        for x in range(oh)]
+        PathText(ax_d, (ow - 1) / 2, -0.95, "δˡ⁺¹: weight sent to (p, q)",
+                 size=10.5, va="bottom")
+        ax_d.set_xlim(-0.6, ow - 0.4)
+        ax_d.set_ylim(oh - 0.4, -1.6)
+
+        # rot180(w), the weights used marked
+        self.rot = rot180(self.w)
+        self.rgrid = GridArtist(ax_r, self.rot, cmap=None, fmt="", fontsize=10)
+        for (r, c), v in np.ndenumerate(self.rot):
+            i, j = kh - 1 - r, kw - 1 - c
+            PathText(ax_r, c, r - 0.2, num(v), size=11, weight="bold")
+            PathText(ax_r, c, r + 0.25, _w(i, j), size=10, color=ROLE["secondary"])
+        PathText(ax_r, (kw - 1) / 2, -0.95, "rot180(w)", size=10.5, va="bottom")
+        ax_r.set_xlim(-0.6, max(kw, ow) - 0.4)
+        ax_r.set_ylim(max(kh, oh) - 0.4, -1.6)
+
+        self.lines = [self.fig.text(0.02, 0.175 - 0.07 * k, "", fontsize=10.5,
+                                    ha="left", va="center") for k in range(3)]
         self.update(**self.defaults())
 
-    def _update(self, angle, slide):
-        self._bg.ensure()
-        kh, kw = self.w.shape
-        t = np.deg2rad(angle)
-        centres = rotated_cell_centres(self.w.shape, angle)
-        # from the kernel's home to the first window of the map, straight down
-        shift = np.array([0.0, self.map_origin[1] * slide / 4])
-        for (i, j), _ in np.ndenumerate(self.w):
-            cx, cy = centres[i, j] + shift
-            self.cells[i, j].set_xy(_square(cx, cy, t))
-            landed = slide == 4
-            # landed: the deltas underneath show through, the weights in a corner
-            self.cells[i, j].set_alpha(0.3 if landed else 0.92)
-            self.nums[i, j].set_position((cx, cy))
-            self.nums[i, j].set_visible(not landed)
-            self.small[i, j].set_position((cx + 0.45, cy + 0.47))
-            self.small[i, j].set_visible(landed)
-        if angle < 180:
-            self.check.set_text("")
-            msg = (f"Turned by {angle}°.\nEvery number keeps its cell;\n"
-                   "the cells move together.")
-        else:
-            self.check.set_text("equals the turned kernel ✓")
-            msg = ("Turned by 180°: cell (i, j) now sits\nat (2−i, 2−j). That is "
-                   "rot180(w),\nthe same as flipping the rows,\nthen the columns.")
-        if slide > 0 and angle == 180:
-            msg = ("rot180(w) slides onto the first\nwindow of the padded δ map."
-                   if slide < 4 else
-                   "Landed on window (0, 0): the only\nreal delta it covers is "
-                   f"δˡ⁺¹[0,0] = {self.delta[0, 0]:g},\nunder the turned kernel's "
-                   f"bottom-right\ncell, w[0,0] = {self.w[0, 0]:g}. So\n"
-                   f"δˡ[0,0] = {self.delta[0, 0]:g}·{self.w[0, 0]:g} (then ⊙ σ′):\n"
-                   "aˡ[0,0] fed only zˡ⁺¹[0,0], via w[0,0].")
-        elif slide > 0:
-            msg += "\n(Turn it to 180° before it slides.)"
-        lines = msg.split("\n")
-        for k, line in enumerate(self.status):
-            line.set_text(lines[k] if k < len(lines) else "")
+    @classmethod
+    def example(cls) -> KernelRotation:
+        return cls()
 
-    def frames(self) -> list[dict]:
-        """Turn from 0 to 180 degrees, then slide onto the delta map."""
-        turn = [{"angle": a, "slide": 0} for a in range(0, 181, 15)]
-        return turn + [{"angle": 180, "slide": s} for s in range(1, 5)]
+    def sources(self, p: int, q: int) -> list[tuple[int, int, int, int]]:
+        """(x, y, i, j) for every delta (x, y) whose copy covers (p, q), through
+        w[i, j] = w[p − x, q − y]: :func:`cnnlib.rules.delta_sources`."""
+        return delta_sources(p, q, self.w.shape, self.delta.shape)
+
+    def _update(self, p, q):
+        kh, kw = self.w.shape
+        oh, ow = self.delta.shape
+        src = {(x, y): (i, j) for x, y, i, j in self.sources(p, q)}
+        for x in range(oh):
+            for y in range(ow):
+                mask = np.zeros((kh, kw), dtype=bool)
+                hit = src.get((x, y))
+                if hit is not None:
+                    mask[hit] = True
+                self.copies[x, y].set_highlight(mask, color=ROLE["highlight"])
+                self.misses[x, y].set_visible(hit is None)
+                self.dlabels[x][y].set_text("misses" if hit is None
+                                            else "×" + _w(*hit))
+        self.dgrid.set_highlight(np.array([[(x, y) in src for y in range(ow)]
+                                           for x in range(oh)]))
+        used = np.zeros((kh, kw), dtype=bool)
+        for i, j in src.values():
+            used[kh - 1 - i, kw - 1 - j] = True
+        self.rgrid.set_highlight(used)
+        terms = [f"{num(self.delta[x, y], paren=True)}·{num(self.w[i, j], paren=True)}"
+                 for (x, y), (i, j) in sorted(src.items())]
+        n = len(src)
+        self.lines[0].set_text(
+            f"Position ({p}, {q}) is covered by {n} of the {oh * ow} copies; "
+            f"copy (x, y) lays w[{p}−x, {q}−y] on it.")
+        self.lines[1].set_text(
+            f"dC/da[{p}, {q}] = " + " + ".join(terms)
+            + f" = {num(self.result[p, q])}  (then ⊙ σ′)")
+        self.lines[2].set_text(
+            "x up means p−x down: read in the deltas' order, the weights run "
+            "backwards, as rot180(w).")
+
+    @property
+    def alt(self) -> str:
+        p, q = self.state["p"], self.state["q"]
+        src = sorted(self.sources(p, q))  # in the order of the deltas
+        pairs = "; ".join(f"delta[{x},{y}] sends w[{i},{j}]" for x, y, i, j in src)
+        (kh, kw), (oh, ow) = self.w.shape, self.delta.shape
+        return (f"{oh * ow} copies of a {kh}x{kw} kernel, one per delta, and the "
+                f"delta map. "
+                f"Position ({p}, {q}) of layer l is covered by {len(src)} "
+                f"{'copy' if len(src) == 1 else 'copies'}: "
+                f"{pairs}. Read in the order of the deltas the weight indices run "
+                f"backwards, as in rot180(w), shown beside with the same weights "
+                f"marked. The sum is {num(self.result[p, q])}.")

@@ -21,23 +21,20 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from cnnlib.conv import conv2d_as_dense
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import DIVERGING_CMAP, OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import STAGES, kernel_index_matrix, stage_matrix, valid_output_shape
+from cnnlib.validation import as_int, as_map, as_pair
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.grid import grid_lines
+from cnnlib.viz.core.style import DIVERGING_CMAP, OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid, num
 
-__all__ = [
-    "STAGES",
-    "KERNEL_COLORS",
-    "KERNEL_STYLES",
-    "kernel_index_matrix",
-    "stage_matrix",
-    "sharing_networks_figure",
-    "WeightSharingDrawing",
-]
+__all__ = ["KERNEL_COLORS", "KERNEL_STYLES", "WeightSharingDrawing",
+           "sharing_networks_figure"]
 
-#: The three stages of the chapter, in order.
-STAGES = ("dense", "local", "shared")
+#: Chapter 2's running example: a 4 x 4 image and a 2 x 2 kernel.
+EXAMPLE_IMAGE = np.array([[1.0, 2.0, 0.0, 1.0], [0.0, 1.0, 3.0, 1.0],
+                          [2.0, 1.0, 0.0, 2.0], [1.0, 0.0, 1.0, 3.0]])
+EXAMPLE_KERNEL = np.array([[1.0, -1.0], [2.0, 0.5]])
 _STAGE_NAMES = {"dense": "dense", "local": "locally connected",
                 "shared": "shared weights (convolution)"}
 #: One colour and one line style per kernel entry (row-major), so that a shared
@@ -47,60 +44,6 @@ KERNEL_COLORS = (OKABE_ITO["sky"], OKABE_ITO["orange"], OKABE_ITO["green"],
                  OKABE_ITO["vermillion"], "#999999", "#000000")
 KERNEL_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)),
                  (0, (8, 3)), (0, (3, 1, 1, 1)), (0, (2, 2)))
-
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _out_hw(in_hw, k_hw):
-    (h, w), (kh, kw) = in_hw, k_hw
-    if not (1 <= kh <= h and 1 <= kw <= w):
-        raise ValueError(f"k_hw: kernel {tuple(k_hw)} must fit in the image "
-                         f"in_hw {tuple(in_hw)}")
-    return h - kh + 1, w - kw + 1
-
-
-def kernel_index_matrix(in_hw=(4, 4), k_hw=(2, 2)) -> np.ndarray:
-    """Which kernel entry each weight of the shared layer is.
-
-    Returns an int array of shape (OH*OW, H*W), with OH = H-KH+1, OW = W-KW+1
-    (valid mode, stride 1): entry ``[r, c]`` is ``i * KW + j`` when row
-    ``r = x OW + y`` (output z[x, y]) reads column ``c = (x+i) W + (y+j)``
-    (input a[x+i, y+j]) through kernel entry k[i, j], for i = 0..KH-1,
-    j = 0..KW-1; and -1 where the connection is cut.
-    """
-    (h, w), (kh, kw) = tuple(in_hw), tuple(k_hw)
-    oh, ow = _out_hw((h, w), (kh, kw))
-    idx = -np.ones((oh * ow, h * w), dtype=int)
-    for x in range(oh):
-        for y in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    idx[x * ow + y, (x + i) * w + (y + j)] = i * kw + j
-    return idx
-
-
-def stage_matrix(stage: str, kernel, in_hw=(4, 4), seed: int = 0) -> np.ndarray:
-    """The weight matrix of one stage, shape (OH*OW, H*W).
-
-    ``"dense"``: every entry a weight of its own (standard normal, rounded to
-    one decimal, from ``np.random.default_rng(seed)``); ``"local"``: the same
-    random weights, but only where :func:`kernel_index_matrix` is not -1;
-    ``"shared"``: the kernel itself, ``conv2d_as_dense(kernel[None, None],
-    (1, H, W))``, so ``M @ a.ravel()`` is the valid cross-correlation a ⋆ k.
-    """
-    if stage not in STAGES:
-        raise ValueError(f"stage: expected one of {STAGES}, got {stage!r}")
-    kernel = np.asarray(kernel, dtype=np.float64)
-    if kernel.ndim != 2:
-        raise ValueError(f"kernel: expected 2 dims (KH, KW), got shape {kernel.shape}")
-    in_hw = tuple(in_hw)
-    idx = kernel_index_matrix(in_hw, kernel.shape)
-    if stage == "shared":
-        return conv2d_as_dense(kernel[None, None], (1, *in_hw))
-    rng = np.random.default_rng(seed)
-    dense = np.round(rng.standard_normal(idx.shape), 1)
-    dense[dense == 0] = 0.1  # a dense weight is never zero
-    return dense if stage == "dense" else np.where(idx >= 0, dense, 0.0)
 
 
 def _network_positions(n_rows, n_cols, x, height):
@@ -122,8 +65,9 @@ def sharing_networks_figure(in_hw=(4, 4), k_hw=(2, 2), *, width=7.4, height=4.2,
     and line style of its kernel entry.
     """
     idx = kernel_index_matrix(in_hw, k_hw)
+    in_hw, k_hw = as_pair(in_hw, "in_hw", 1), as_pair(k_hw, "k_hw", 1)
     (h, w), (kh, kw) = in_hw, k_hw
-    oh, ow = _out_hw(in_hw, k_hw)
+    oh, ow = valid_output_shape(in_hw, k_hw)
     fig = new_figure(width, height, dpi=dpi)
     lefts, widths = (0.0, 0.37, 0.69), (0.36, 0.31, 0.31)
     axes = [fig.add_axes((lefts[i], 0.1, widths[i], 0.8)) for i in range(3)]
@@ -197,14 +141,18 @@ class WeightSharingDrawing(Drawing):
         Seed of the random dense weights.
     """
 
+    @classmethod
+    def example(cls) -> WeightSharingDrawing:
+        """A 4 x 4 image and a 2 x 2 kernel, as in chapter 2."""
+        return cls(EXAMPLE_IMAGE, EXAMPLE_KERNEL)
+
     def __init__(self, a, kernel, *, seed=0, width=7.4, height=6.0, dpi=92):
-        a = np.asarray(a, dtype=np.float64)
-        kernel = np.asarray(kernel, dtype=np.float64)
-        if a.ndim != 2:
-            raise ValueError(f"a: expected 2 dims (H, W), got shape {a.shape}")
+        a = as_map(a, "a")
+        kernel = as_map(kernel, "kernel", dims="(KH, KW)")
+        as_int(seed, "seed", 0)
         self.a, self.kernel = a, kernel
         (h, w), (kh, kw) = a.shape, kernel.shape
-        oh, ow = _out_hw(a.shape, kernel.shape)
+        oh, ow = valid_output_shape(a.shape, kernel.shape)
         self.hw, self.khw, self.ohw = (h, w), (kh, kw), (oh, ow)
         self.idx = kernel_index_matrix(a.shape, kernel.shape)
         self.mats = {s: stage_matrix(s, kernel, a.shape, seed) for s in STAGES}
@@ -222,7 +170,7 @@ class WeightSharingDrawing(Drawing):
             "outlined, and its weighted sum written out. Bottom: the weight "
             f"matrix with {oh * ow} rows (outputs) and {h * w} columns (input "
             "pixels), the chosen row outlined. In the dense stage every entry is "
-            "a different number; after cutting, each row keeps only "
+            "a weight of its own; after cutting, each row keeps only "
             f"{kh * kw} entries, and after sharing those entries are the same "
             f"{kh * kw} kernel weights in every row, shifted along: a "
             "block-Toeplitz matrix."
@@ -239,15 +187,15 @@ class WeightSharingDrawing(Drawing):
         top.add_patch(Rectangle(self.a_org, w, h, facecolor="#F7F7F7", zorder=0))
         TextGrid(top, [(self.a_org[0] + c + 0.5, self.a_org[1] + r + 0.5)
                        for r in range(h) for c in range(w)],
-                 [f"{v:g}" for v in a.ravel()], size=11)
-        self._grid_lines(top, self.a_org, h, w)
+                 [num(v) for v in a.ravel()], size=11)
+        grid_lines(top, self.a_org, h, w)
         PathText(top, self.a_org[0] + w / 2, -0.5, f"input a ({h}×{w})",
                  size=11)
         top.add_patch(Rectangle(self.z_org, ow, oh, facecolor="#F7F7F7", zorder=0))
         self.z_cells = TextGrid(top, [(self.z_org[0] + c + 0.5, self.z_org[1] + r + 0.5)
                                       for r in range(oh) for c in range(ow)],
                                 size=10.5)
-        self._grid_lines(top, self.z_org, oh, ow)
+        grid_lines(top, self.z_org, oh, ow)
         self.z_title = PathText(top, self.z_org[0] + ow / 2, -0.5, "", size=11)
         PathText(top, (self.a_org[0] + w + self.z_org[0]) / 2, self.z_org[1] + 1.5,
                  "$z = M\\,a$  →", size=12)
@@ -276,14 +224,10 @@ class WeightSharingDrawing(Drawing):
         self.rgba = {s: self._rgba(s).reshape(-1, 4) for s in STAGES}
         self.cell_text = TextGrid(mat, [(c + 0.5, r + 0.5) for r in range(n_rows)
                                         for c in range(n_cols)], size=9)
-        grid = [[(c, 0), (c, n_rows)] for c in range(n_cols + 1)]
-        grid += [[(0, r), (n_cols, r)] for r in range(n_rows + 1)]
-        mat.add_collection(LineCollection(grid, colors="#CCCCCC", linewidths=0.5,
-                                          zorder=1))
-        blocks = [[(c, 0), (c, n_rows)] for c in range(0, n_cols + 1, w)]
-        blocks += [[(0, r), (n_cols, r)] for r in range(0, n_rows + 1, ow)]
-        mat.add_collection(LineCollection(blocks, colors="#333333", linewidths=1.2,
-                                          zorder=2))
+        grid_lines(mat, (0, 0), n_rows, n_cols, color="#CCCCCC", linewidth=0.5,
+                   zorder=1)
+        grid_lines(mat, (0, 0), n_rows, n_cols, color="#333333", linewidth=1.2,
+                   every=(ow, w))
         TextGrid(mat, [(c + 0.5, -0.2) for c in range(n_cols)],
                  [f"{c // w},{c % w}" for c in range(n_cols)], size=9, va="bottom")
         TextGrid(mat, [(-0.15, r + 0.5) for r in range(n_rows)],
@@ -298,14 +242,6 @@ class WeightSharingDrawing(Drawing):
             for r in range(n_rows):
                 self._update(stage=stage, out=r)
         self.update(**self.defaults())
-
-    @staticmethod
-    def _grid_lines(ax, org, n_rows, n_cols):
-        x0, y0 = org
-        segs = [[(x0 + c, y0), (x0 + c, y0 + n_rows)] for c in range(n_cols + 1)]
-        segs += [[(x0, y0 + r), (x0 + n_cols, y0 + r)] for r in range(n_rows + 1)]
-        ax.add_collection(LineCollection(segs, colors="#444444", linewidths=0.8,
-                                         zorder=2))
 
     def _rgba(self, stage):
         from matplotlib import colormaps
@@ -350,15 +286,15 @@ class WeightSharingDrawing(Drawing):
                 i, j = divmod(self.idx[r, c], kw)
                 labels.append(f"$k_{{{i}{j}}}$")
             else:
-                labels.append(f"{v:.1f}".replace("-", "\u2212"))
+                labels.append(num(v, ".1f"))
         self.cell_text.set_texts(labels)
         self.row_mark.set_y(out)
         n_w = {"dense": m.size, "local": int((self.idx >= 0).sum()),
                "shared": self.kernel.size}[stage]
         self.mat_title.set_text(f"weight matrix M, {_STAGE_NAMES[stage]}: "
-                                f"{n_w} different weights")
+                                f"{n_w} independent weights")
         # output image and window
-        self.z_cells.set_texts([f"{v:.1f}".replace("-", "\u2212") for v in z])
+        self.z_cells.set_texts([num(v, ".1f") for v in z])
         self.z_title.set_text(f"output z ({oh}×{ow})")
         self.z_mark.set_xy((self.z_org[0] + y, self.z_org[1] + x))
         used = np.flatnonzero(m[out])
@@ -370,26 +306,25 @@ class WeightSharingDrawing(Drawing):
             else:
                 rect.set_visible(False)
         # the sum of the chosen output
-        def num(v, paren=True):
-            t = f"{v:g}".replace("-", "\u2212")
-            return f"({t})" if paren and v < 0 else t
-
         flat = self.a.ravel()
         if stage == "shared":
             terms = " + ".join(
                 f"k_{{{i}{j}}}\\,a_{{{x + i},{y + j}}}" for i in range(kh)
                 for j in range(kw))
             nums = " + ".join(
-                f"{num(self.kernel[i, j])}\\cdot{num(flat[(x + i) * w + y + j])}"
+                f"{num(self.kernel[i, j], paren=True)}\\cdot"
+                f"{num(flat[(x + i) * w + y + j], paren=True)}"
                 for i in range(kh) for j in range(kw))
-            lines = (f"$z_{{{x},{y}}} = {terms}$", f"$= {nums} = {num(z[out], False)}$")
+            lines = (f"$z_{{{x},{y}}} = {terms}$", f"$= {nums} = {num(z[out])}$")
         elif stage == "local":
-            nums = " + ".join(f"{num(m[out, c])}\\cdot{num(flat[c])}" for c in used)
-            lines = (f"$z_{{{x},{y}}} = {nums}$", f"$= {num(round(z[out], 2), False)}$"
+            nums = " + ".join(
+                f"{num(m[out, c], paren=True)}\\cdot{num(flat[c], paren=True)}"
+                for c in used)
+            lines = (f"$z_{{{x},{y}}} = {nums}$", f"$= {num(round(z[out], 2))}$"
                      f"   ({len(used)} pixels, {len(used)} weights of its own)")
         else:
             lines = (f"$z_{{{x},{y}}} = \\sum_{{c=0}}^{{{h * w - 1}}} M_{{{out},c}}"
-                     f"\\,a_c = {num(round(z[out], 2), False)}$",
+                     f"\\,a_c = {num(round(z[out], 2))}$",
                      f"(all {h * w} pixels, {h * w} weights of its own)")
         for text, line in zip(self.sum_text, lines, strict=True):
             text.set_text(line)

@@ -15,55 +15,25 @@ the pure function :func:`window_origin` says where each output's window sits.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
 from cnnlib.conv import convolve2d, correlate2d
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.pathtext import PathText, TextGrid
-from cnnlib.viz.style import ROLE, new_figure
+from cnnlib.rules import check_op_mode, mode_padding, window_origin
+from cnnlib.validation import MODES, as_int, as_map
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.grid import grid_lines
+from cnnlib.viz.core.style import ROLE, new_figure
+from cnnlib.viz.core.text import PathText, TextGrid, num
 
-__all__ = ["SlidingWindowDrawing", "modes_figure", "mode_padding", "window_origin"]
+__all__ = ["SlidingWindowDrawing", "modes_figure"]
 
-_OPS = ("correlate", "convolve")
-_MODES = ("valid", "same", "full")
+#: Chapter 3's running example: a 5 x 5 input and a 3 x 3 kernel.
+EXAMPLE_INPUT = np.array([[1.0, 0.0, 2.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0, 2.0],
+                          [2.0, 1.0, 0.0, 1.0, 1.0], [0.0, 2.0, 1.0, 3.0, 0.0],
+                          [1.0, 0.0, 0.0, 2.0, 1.0]])
+EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
 
-
-def _check(op, mode):
-    if op not in _OPS:
-        raise ValueError(f"op: expected one of {_OPS}, got {op!r}")
-    if mode not in _MODES:
-        raise ValueError(f"mode: expected one of {_MODES}, got {mode!r}")
-
-
-def mode_padding(k_len: int, mode: str, op: str = "correlate") -> tuple[int, int]:
-    """Zeros added (before, after) along one axis of length-``k_len`` kernel.
-
-    "valid" adds none and "full" adds ``k_len - 1`` on each side. "same" adds
-    ``k_len - 1`` in all, split as in :mod:`scipy.signal`: ``(k_len - 1) // 2``
-    before for a cross-correlation and ``k_len // 2`` before for a convolution
-    (the two differ for an even kernel).
-    """
-    _check(op, mode)
-    if mode == "valid":
-        return 0, 0
-    if mode == "full":
-        return k_len - 1, k_len - 1
-    before = (k_len - 1) // 2 if op == "correlate" else k_len // 2
-    return before, k_len - 1 - before
-
-
-def window_origin(x: int, y: int, k_shape, mode: str, op: str = "correlate"):
-    """Row and column of the input (may be negative: padding) where the window
-    of output ``(x, y)`` starts: output (x, y) reads input rows
-    ``r0 .. r0 + KH - 1`` and columns ``c0 .. c0 + KW - 1``."""
-    (kh, kw) = k_shape
-    return x - mode_padding(kh, mode, op)[0], y - mode_padding(kw, mode, op)[0]
-
-
-def _num(v, paren=True):
-    s = f"{v:g}".replace("-", "\u2212")
-    return f"({s})" if paren and v < 0 else s
 
 
 class SlidingWindowDrawing(Drawing):
@@ -84,11 +54,16 @@ class SlidingWindowDrawing(Drawing):
     Parameters of :meth:`update`: ``x`` and ``y``, the output row and column.
     """
 
+    @classmethod
+    def example(cls) -> SlidingWindowDrawing:
+        """A 5 x 5 input and a 3 x 3 kernel, as in chapter 3."""
+        return cls(EXAMPLE_INPUT, EXAMPLE_KERNEL)
+
     def __init__(self, a, k, *, mode="valid", op="correlate", width=7.4, height=4.9,
                  dpi=92):
-        _check(op, mode)
-        a = np.asarray(a, dtype=np.float64)
-        k = np.asarray(k, dtype=np.float64)
+        check_op_mode(op, mode)
+        a = as_map(a, "a")
+        k = as_map(k, "k", dims="(KH, KW)")
         fn = correlate2d if op == "correlate" else convolve2d
         self.z = fn(a, k, mode)  # validates a, k and the mode
         self.a, self.k, self.mode, self.op = a, k, mode, op
@@ -138,13 +113,13 @@ class SlidingWindowDrawing(Drawing):
         ap[pt:pt + h, pl:pl + w] = a
         self.ap = ap
         TextGrid(ax, [(self.org_a[0] + c + 0.5, r + 0.62) for r in range(hp)
-                      for c in range(wp)], [_num(v, False) for v in ap.ravel()],
+                      for c in range(wp)], [num(v) for v in ap.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_a[0] - 0.2, r + 0.5) for r in range(hp)],
-                 [str(r - pt) for r in range(hp)], size=9, ha="right",
+                 [num(r - pt) for r in range(hp)], size=9, ha="right",
                  color="#555555")
         TextGrid(ax, [(self.org_a[0] + c + 0.5, -0.12) for c in range(wp)],
-                 [str(c - pl) for c in range(wp)], size=9, va="bottom",
+                 [num(c - pl) for c in range(wp)], size=9, va="bottom",
                  color="#555555")
         PathText(ax, self.org_a[0] + wp / 2, -0.95, "input a", size=10.5,
                  va="bottom")
@@ -154,7 +129,7 @@ class SlidingWindowDrawing(Drawing):
         # kernel
         self._grid(ax, self.org_k, kh, kw, "#F3F3F3")
         TextGrid(ax, [(self.org_k[0] + c + 0.5, r + 0.5) for r in range(kh)
-                      for c in range(kw)], [_num(v, False) for v in k.ravel()],
+                      for c in range(kw)], [num(v) for v in k.ravel()],
                  size=11.5)
         TextGrid(ax, [(self.org_k[0] + c + 0.5, -0.12) for c in range(kw)],
                  [str(c) for c in range(kw)], size=9, va="bottom", color="#555555")
@@ -198,12 +173,8 @@ class SlidingWindowDrawing(Drawing):
 
     @staticmethod
     def _grid(ax, org, n_rows, n_cols, face):
-        x0, y0 = org
         ax.add_patch(Rectangle(org, n_cols, n_rows, facecolor=face, zorder=0))
-        segs = [[(x0 + c, y0), (x0 + c, y0 + n_rows)] for c in range(n_cols + 1)]
-        segs += [[(x0, y0 + r), (x0 + n_cols, y0 + r)] for r in range(n_rows + 1)]
-        ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.8,
-                                         zorder=2))
+        grid_lines(ax, org, n_rows, n_cols, color="#555555")
 
     def terms(self, x: int, y: int) -> list[tuple]:
         """The products of output (x, y): ``(i, j, r, c, k[i, j], a[r, c])`` for
@@ -242,36 +213,37 @@ class SlidingWindowDrawing(Drawing):
         self.k_labels.set_texts([f"$k_{{{i}{j}}}$" for (i, j, *_) in terms])
         self.z_mark.set_xy((self.org_z[0] + y, x))
         n = x * ow + y
-        self.z_text.set_texts([_num(v, False) if m <= n else ""
+        self.z_text.set_texts([num(v) if m <= n else ""
                                for m, v in enumerate(self.z.ravel())])
         for i in range(kh):
             row = [t for t in terms if t[0] == i]
-            sym = " + ".join(f"a_{{{r},{c}}}k_{{{ii}{j}}}"
+            sym = " + ".join(f"a_{{{num(r)},{num(c)}}}k_{{{ii}{j}}}"
                              for (ii, j, r, c, _, _) in row)
-            nums = " + ".join(f"{_num(av)}\\cdot{_num(kv)}"
+            nums = " + ".join(f"{num(av, paren=True)}\\cdot{num(kv, paren=True)}"
                               for (*_, kv, av) in row)
             part = sum(kv * av for (*_, kv, av) in row)
             lead = f"z_{{{x},{y}}} =" if i == 0 else "+"
             self.lines[i].set_text(
-                f"${lead}\\ {sym}\\quad ({nums} = {_num(part, False)})$"
-                .replace("-", "\u2212"))
+                f"${lead}\\ {sym}\\quad ({nums} = {num(part)})$")
         sums = [sum(kv * av for (ii, *_, kv, av) in terms if ii == i)
                 for i in range(kh)]
-        parts = " + ".join(_num(v) for v in sums)
-        total = _num(self.z[x, y], False)
+        parts = " + ".join(num(v, paren=True) for v in sums)
+        total = num(self.z[x, y])
         self.lines[kh].set_text(
-            f"$z_{{{x},{y}}} = {parts} = {total}$".replace("-", "\u2212"))
+            f"$z_{{{x},{y}}} = {parts} = {total}$")
 
 
 def modes_figure(h: int = 4, k_len: int = 3, *, width=7.4, height=3.2, dpi=90):
     """The three modes on an ``h`` x ``h`` input with a ``k_len`` x ``k_len``
     kernel: the padded input of each mode, the first and the last window
-    outlined, and the output size."""
+    outlined, and the output size (``1 <= k_len <= h``, so "valid" is not empty)."""
+    h = as_int(h, "h", 1, 20)
+    k_len = as_int(k_len, "k_len", 1, h)
     fig = new_figure(width, height, dpi=dpi)
     sizes = {"valid": h - k_len + 1, "same": h, "full": h + k_len - 1}
     rule = {"valid": "H − K + 1", "same": "H", "full": "H + K − 1"}
     biggest = h + 2 * (k_len - 1)
-    for n, mode in enumerate(_MODES):
+    for n, mode in enumerate(MODES):
         ax = fig.add_axes((n / 3 + 0.01, 0.02, 1 / 3 - 0.02, 0.82))
         ax.set_axis_off()
         ax.set_xlim(-0.6, biggest + 0.6)

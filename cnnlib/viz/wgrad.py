@@ -2,7 +2,7 @@
 
 Weight w^l[i, j] is used at every output position (x, y), always on the
 activation a^{l-1}[x+i, y+j]. Its gradient therefore adds up one product per
-position:
+position::
 
     ∂C/∂w^l[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+i, y+j],
 
@@ -16,13 +16,15 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz._frozen import CellCover, FrozenBackground, Outlines
-from cnnlib.viz.base import Drawing, Param
-from cnnlib.viz.grid import GridArtist
-from cnnlib.viz.pathtext import PathText
-from cnnlib.viz.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.rules import weight_gradient, weight_gradient_pairs
+from cnnlib.validation import as_map
+from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
+from cnnlib.viz.core.grid import CellCover, GridArtist, Outlines
+from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
+from cnnlib.viz.core.text import PathText, num
 
-__all__ = ["WeightGradient", "weight_gradient", "weight_gradient_pairs"]
+__all__ = ["WeightGradient"]
 
 #: Activations of layer l-1 in the chapter's running example (small integers).
 EXAMPLE_ACTIVATIONS = np.array([
@@ -35,47 +37,6 @@ EXAMPLE_ACTIVATIONS = np.array([
 #: Deltas of layer l in the running example.
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
-
-def weight_gradient_pairs(i: int, j: int, act_shape, delta_shape):
-    """The (activation, delta) index pairs whose products add up to dC/dw[i, j].
-
-    Returns
-    -------
-    list of ((x + i, y + j), (x, y))
-        One pair per output position (x, y), x = 0..OH−1, y = 0..OW−1, row by row.
-    """
-    h, w = act_shape
-    oh, ow = delta_shape
-    kh, kw = h - oh + 1, w - ow + 1
-    if kh < 1 or kw < 1:
-        raise ValueError(
-            f"delta_shape: expected at most act_shape = {tuple(act_shape)}, got "
-            f"{tuple(delta_shape)}"
-        )
-    if not (0 <= i < kh and 0 <= j < kw):
-        raise ValueError(
-            f"(i, j): expected 0 <= i < {kh} and 0 <= j < {kw} for a kernel of "
-            f"shape ({kh}, {kw}), got ({i}, {j})"
-        )
-    return [((x + i, y + j), (x, y)) for x in range(oh) for y in range(ow)]
-
-
-def weight_gradient(act, delta) -> np.ndarray:
-    """dC/dw for one channel, by the loops of (ch5-dw): shape (H−OH+1, W−OW+1)."""
-    act = np.asarray(act, dtype=np.float64)
-    delta = np.asarray(delta, dtype=np.float64)
-    kh, kw = act.shape[0] - delta.shape[0] + 1, act.shape[1] - delta.shape[1] + 1
-    out = np.zeros((kh, kw))
-    for i in range(kh):
-        for j in range(kw):
-            out[i, j] = sum(act[p] * delta[d] for p, d in
-                            weight_gradient_pairs(i, j, act.shape, delta.shape))
-    return out
-
-
-def _num(v: float) -> str:
-    text = f"{v:g}"
-    return f"({text})" if v < 0 else text
 
 
 class WeightGradient(Drawing):
@@ -90,9 +51,9 @@ class WeightGradient(Drawing):
 
     def __init__(self, act=None, delta=None, dpi: int = 80):
         self.act = (EXAMPLE_ACTIVATIONS.copy() if act is None
-                    else np.asarray(act, dtype=np.float64))
+                    else as_map(act, "act"))
         self.delta = (EXAMPLE_DELTA.copy() if delta is None
-                      else np.asarray(delta, dtype=np.float64))
+                      else as_map(delta, "delta", dims="(OH, OW)"))
         self.dw = weight_gradient(self.act, self.delta)
         kh, kw = self.dw.shape
         oh, ow = self.delta.shape
@@ -113,11 +74,12 @@ class WeightGradient(Drawing):
         self.fig = new_figure(0.5 * (width + 1.2), 0.5 * (height + 1.4), dpi=dpi)
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
-        GridArtist(ax, self.act, cmap=None, fmt="{:g}", fontsize=10,
+        GridArtist(ax, self.act, cmap=None, fmt="g", fontsize=10,
                    title="aˡ⁻¹ (activations)")
-        GridArtist(ax, self.delta, cmap=None, fmt="{:g}", fontsize=10,
-                   origin=(x_d, 0.0), title="δˡ (deltas)")
-        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="{:g}", fontsize=10,
+        GridArtist(ax, self.delta, cmap=None, fmt="g", fontsize=10,
+                   origin=(x_d, 0.0),
+                   title="δˡ (deltas)")
+        self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="g", fontsize=10,
                                  origin=(x_g, 0.0),
                                  title="∂C/∂wˡ")
         ax.add_patch(Rectangle((x_d - 0.5, -0.5), ow, oh, fill=False,
@@ -128,8 +90,8 @@ class WeightGradient(Drawing):
         ax.add_patch(self.window)
         self.dlabels = np.empty((oh, ow), dtype=object)
         for (x, y), d in np.ndenumerate(self.delta):
-            self.dlabels[x, y] = PathText(ax, 0, 0, f"×{d:g}", ha="right", va="bottom",
-                                          size=10, weight="bold", zorder=6,
+            self.dlabels[x, y] = PathText(ax, 0, 0, f"×{num(d)}", ha="right",
+                                          va="bottom", size=10, weight="bold", zorder=6,
                                           color=OKABE_ITO["vermillion"])
         self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
         self.cover = CellCover(ax, (kh, kw), origin=(x_g, 0.0))
@@ -155,6 +117,7 @@ class WeightGradient(Drawing):
         done = np.arange(kh * kw).reshape(kh, kw) <= i * kw + j
         self.cover.cover(~done)
         pairs = weight_gradient_pairs(i, j, self.act.shape, self.delta.shape)
-        terms = [f"{_num(self.delta[d])}·{self.act[p]:g}" for p, d in pairs]
+        terms = [f"{num(self.delta[d], paren=True)}·{num(self.act[p])}"
+                 for p, d in pairs]
         self.sum_text.set_text(f"({i},{j}):  " + " + ".join(terms)
-                               + f" = {self.dw[i, j]:g}")
+                               + f" = {num(self.dw[i, j])}")

@@ -246,6 +246,19 @@ _PLAYER_STATE_JS = """(fig) => {
 }"""
 
 
+def wait_for_new_src(page, img, old_src: str, timeout_ms: int) -> bool:
+    """Wait until the image ``img`` (a locator) shows another ``src`` than
+    ``old_src``; False if it has not within ``timeout_ms``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
+                               arg=[img.element_handle(), old_src], timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def _player_state(fig) -> dict:
     return fig.evaluate(_PLAYER_STATE_JS)
 

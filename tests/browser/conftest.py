@@ -119,3 +119,20 @@ def file_reports(page_reports) -> dict[str, PageReport]:
 def phone_reports(page_reports) -> dict[str, PageReport]:
     return {rel: r for (mode, rel), r in sorted(page_reports.items())
             if mode == "phone"}
+
+
+@pytest.fixture(scope="session")
+def live_app(built_html) -> Path:
+    """The live app (JupyterLite) inside the built book, or a skip saying why.
+
+    It is left out of the build when its Pyodide packages could not be fetched
+    (book/_ext/runlive.py); CI must have it, so there this is a failure.
+    """
+    app = built_html / "live"
+    if not (app / "notebooks" / "index.html").is_file():
+        message = ("the book was built without its live version: the pinned Pyodide "
+                   "packages were not fetched ('make live' says why)")
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return app

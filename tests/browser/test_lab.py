@@ -13,17 +13,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import checks
 import pytest
+from labserver import LabDidNotStart, running_lab
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,17 +42,6 @@ NOTEBOOKS = ([f"fixtures/{p.name}" for p in widget_notebooks(FIXTURES)]
              + [f"book/{p.name}" for p in widget_notebooks(REPO / "book")])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, chromium_path):
     """A JupyterLab server on 127.0.0.1 over a temporary copy of the book."""
@@ -68,57 +52,11 @@ def lab(tmp_path_factory, chromium_path):
     if (REPO / "benchmarks").is_dir():  # read by a chapter appendix
         shutil.copytree(REPO / "benchmarks", root / "benchmarks", ignore=ignore)
     shutil.copytree(FIXTURES, root / "fixtures", ignore=ignore)
-    # Quiet, offline, no autosave: no news or update checks, no announcements.
-    _write_json(tmp / "config" / "jupyter_server_config.json", {
-        "LabApp": {"news_url": None,
-                   "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}})
-    settings = tmp / "settings"
-    _write_json(settings / "@jupyterlab" / "apputils-extension"
-                / "notification.jupyterlab-settings",
-                {"fetchNews": "false", "checkForUpdates": False})
-    _write_json(settings / "@jupyterlab" / "docmanager-extension"
-                / "plugin.jupyterlab-settings", {"autosave": False})
-    _write_json(settings / "@jupyterlab" / "notebook-extension"
-                / "tracker.jupyterlab-settings",
-                # every cell in the DOM (no windowing), so every prompt is seen
-                {"autoStartDefaultKernel": True, "windowingMode": "none"})
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"),
-               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), MPLBACKEND="Agg",
-               PYDEVD_DISABLE_FILE_VALIDATION="1")
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-           "--LabApp.extension_manager=readonly"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, CI
-        cmd.append("--allow-root")
-    log = open(tmp / "lab.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                            cwd=root)
-    base = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}api/status?token={token}",
-                                            timeout=5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (tmp / "lab.log").read_text()[-3000:])
-                time.sleep(0.5)
-        yield {"base": base, "token": token, "root": root}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with running_lab(root, tmp) as server:
+            yield server
+    except LabDidNotStart as err:
+        pytest.fail(str(err))
 
 
 def _run_all(page) -> None:
@@ -135,14 +73,18 @@ def _run_all(page) -> None:
 
 def _wait_until_run(notebook, timeout_s: int) -> None:
     """Until every code cell shows an execution count (none is pending)."""
-    page = notebook.page
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        if prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
-            return
-        page.wait_for_timeout(500)
-    raise AssertionError(f"the notebook did not finish running in {timeout_s} s")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        notebook.page.wait_for_function(
+            """nb => {
+                const p = [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.innerText));
+            }""", arg=notebook.element_handle(), timeout=timeout_s * 1000,
+            polling=500)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"the notebook did not finish running in {timeout_s} s") from None
 
 
 def _errors(notebook) -> list[str]:
@@ -155,18 +97,10 @@ def _errors(notebook) -> list[str]:
     return out
 
 
-def _image_src(image) -> str:
-    return image.get_attribute("src") or ""
-
-
 def _changes_figure(page, image, act) -> bool:
-    before = _image_src(image)
+    before = image.get_attribute("src") or ""
     act()
-    for _ in range(50):
-        page.wait_for_timeout(100)
-        if _image_src(image) != before:
-            return True
-    return False
+    return checks.wait_for_new_src(page, image, before, 5000)
 
 
 def _press_slider(page, handle) -> None:

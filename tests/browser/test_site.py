@@ -165,7 +165,7 @@ def test_search_finds_a_word_of_the_book(browser, site, built_html, mode):
         results = page.locator("#search-results ul.search li")
         results.first.wait_for(timeout=15000)
         assert results.count() >= 1
-        page.wait_for_timeout(300)
+        page.wait_for_load_state("networkidle")  # every request the search made
         assert not probe.problems(), probe.problems()
     finally:
         context.close()

@@ -38,7 +38,8 @@ def serve(root: Path) -> Server:
 
 def book_pages(html: Path) -> list[str]:
     """Every page of the built book, relative to its HTML folder."""
-    skip = {"_static", "_sources", "_images", "_sphinx_design_static"}
+    # live/ is the JupyterLite app (tests/browser/test_live.py drives it)
+    skip = {"_static", "_sources", "_images", "_sphinx_design_static", "live"}
     return sorted(str(p.relative_to(html)) for p in html.rglob("*.html")
                   if not skip & set(p.relative_to(html).parts))
 
@@ -86,6 +87,7 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
         density = checks.density_problems(page)
         text = checks.figure_text_problems(page, checks.MIN_FIGURE_TEXT_PX)
         players = checks.player_problems(page)
+        page.wait_for_load_state("networkidle")  # whatever the checks requested
         weight, parts = (checks.page_weight(html_file, probe.requested, base_url, root)
                          if html_file is not None else (0, {}))
         return PageReport(
