@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 
-from cnnlib.validation import as_int, as_real, check_instance
+from cnnlib.validation import as_int, as_real, check_choice, check_instance
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.encode import SCALE, FrameSet, figure_text_points, render_rgb
 
@@ -230,23 +230,28 @@ def _check_play(drawing: Drawing, play, name: str) -> list[dict]:
 
 
 def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
-                interval: int) -> tuple[dict, FrameSet]:
-    """Render every combination of ``drawing``'s parameters at ``SCALE * css_dpi``
-    and return the player's data (as written into its JSON) and the frames.
+                interval: int, reach: str = "all") -> tuple[dict, FrameSet]:
+    """Render the states the player's controls reach at ``SCALE * css_dpi`` and
+    return the player's data (as written into its JSON) and the frames.
 
-    The data holds ``sizes`` (values per parameter), ``combo`` (the frame of
-    each combination, in :meth:`Drawing.combinations` order), ``frames``,
-    ``images``, ``w``/``h`` (image pixels), ``prefix`` + ``text`` (the
-    description of each combination), ``play`` (combination indices that Play
-    steps through) and ``interval`` (ms).
+    ``reach="all"``: every combination of ``drawing``'s parameters, one control
+    per parameter. ``reach="frames"``: only the states of ``play``, in order,
+    behind one "Step" slider (for a drawing with too many combinations to
+    store on a page; the live panel reaches them all).
+
+    The data holds ``sizes`` (values per control), ``combo`` (the frame of
+    each reached state: in :meth:`Drawing.combinations` order, or in the
+    order of ``play``), ``frames``, ``images``, ``w``/``h`` (image pixels),
+    ``prefix`` + ``text`` (the description of each state), ``play`` (state
+    indices that Play steps through) and ``interval`` (ms).
     """
     if not isinstance(drawing, Drawing):
         raise TypeError(f"drawing: expected a cnnlib.viz.Drawing, got {type(drawing)}")
     play = _check_play(drawing, play, "play")
     css_dpi = as_real(css_dpi, "css_dpi", low=1.0, high=600.0)
     interval = as_int(interval, "interval", 1)
+    check_choice(reach, "reach", ("all", "frames"))
     params = drawing.params
-    combos = drawing.combinations()
 
     def index(state: dict) -> int:
         i = 0
@@ -254,9 +259,17 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
             i = i * len(p.values) + p.values.index(state[p.name])
         return i
 
+    if reach == "all":
+        combos = drawing.combinations()
+        start = index(drawing.defaults())
+        play_idx = [index({**drawing.defaults(), **state}) for state in play]
+        sizes = [len(p.values) for p in params]
+    else:
+        combos = [{**drawing.defaults(), **state} for state in play]
+        start, play_idx, sizes = 0, list(range(len(play))), [len(play)]
     fs = FrameSet()
     before = drawing.state
-    order = [index(drawing.defaults())] + list(range(len(combos)))
+    order = [start] + list(range(len(combos)))
     combo_frame: dict[int, int] = {}
     try:
         with drawing.at_dpi(SCALE * css_dpi):
@@ -268,9 +281,8 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
         drawing.update(**before)
     texts = [drawing.describe(c) for c in combos]
     prefix = _common_prefix(texts) if len(texts) > 1 else ""
-    play_idx = [index({**drawing.defaults(), **state}) for state in play]
     data = {
-        "sizes": [len(p.values) for p in params],
+        "sizes": sizes,
         "combo": [combo_frame[i] for i in range(len(combos))],
         "frames": fs.frames, "images": fs.images, "w": fs.width, "h": fs.height,
         "prefix": prefix, "text": [t[len(prefix):] for t in texts],
@@ -281,7 +293,8 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
 
 def animation(drawing: Drawing, frames: list[dict] | None = None, *,
               interval: int = 800, caption: str | None = None,
-              label: str | None = None, dpi: float | None = None) -> AnimationHTML:
+              label: str | None = None, dpi: float | None = None,
+              reach: str = "all") -> AnimationHTML:
     """The static player of ``drawing``: its controls, its frames, Play.
 
     Parameters
@@ -289,7 +302,8 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     drawing : Drawing
     frames : list of dict, optional
         The parameter values Play steps through, in order; default
-        ``drawing.frames()``. The controls reach every combination anyway.
+        ``drawing.frames()``. With ``reach="all"`` the controls reach every
+        combination anyway.
     interval : int
         Milliseconds between frames when playing.
     caption : str, optional
@@ -300,6 +314,10 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     dpi : float, optional
         CSS pixels per inch of the figure as shown (default the figure's own
         dpi); frames are stored at ``SCALE`` times that.
+    reach : {"all", "frames"}
+        "all": a control per parameter, reaching every combination (each is
+        stored). "frames": one "Step" slider over ``frames`` alone, for a
+        drawing whose combinations are too many to store on a page.
 
     Returns
     -------
@@ -320,7 +338,8 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
         raise ValueError(f"drawing: {type(drawing).__name__} has no parameters")
     css_dpi = (float(drawing.fig.dpi) if dpi is None
                else as_real(dpi, "dpi", low=1.0, high=600.0))
-    data, fs = player_data(drawing, play, css_dpi=css_dpi, interval=interval)
+    data, fs = player_data(drawing, play, css_dpi=css_dpi, interval=interval,
+                           reach=reach)
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     uid = "cnnlib-player-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
     uid += f"-{next(_COUNTER)}"
@@ -328,9 +347,14 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     text_px = min(figure_text_points(drawing.fig), default=12.0) * css_dpi / 72
     # never narrower than this, or the smallest text drops below 9 CSS px
     min_width = width * MIN_NARROW_TEXT_PX / text_px
-    controls = "".join(_control(p, k, uid) for k, p in enumerate(drawing.params))
+    if reach == "all":
+        shown, first_state = drawing.params, drawing.defaults()
+    else:
+        shown = (Param("step", f"Step of {len(play)}", 0, len(play) - 1),)
+        first_state = play[0]
+    controls = "".join(_control(p, k, uid) for k, p in enumerate(shown))
     esc = html.escape
-    first = drawing.describe(drawing.defaults())
+    first = drawing.describe(first_state)
     script = _SCRIPT % {"id": json.dumps(uid), "play": json.dumps(_PLAY),
                         "pause": json.dumps(_PAUSE)}
     caption_html = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
@@ -355,4 +379,4 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
         f'<script type="application/json">{payload}</script>'
         f"<script>{script}</script></figure>"
     )
-    return AnimationHTML(out, len(play), len(drawing.combinations()))
+    return AnimationHTML(out, len(play), len(data["combo"]))

@@ -397,13 +397,14 @@ SPECS = [
     Spec(widgets.interactive, lambda: dict(drawing=_drawing()), dict(drawing="obj")),
     Spec(animate.animation, lambda: dict(drawing=_drawing(), dpi=10),
          dict(drawing="obj", frames="obj?", interval="int:1", caption="obj?",
-              label="obj?", dpi="real+?")),
+              label="obj?", dpi="real+?", reach="choice")),
     Spec(animate.AnimationHTML,
          lambda: dict(html_text="<p></p>", n_frames=2, n_combinations=6),
          dict(html_text="obj", n_frames="int:1", n_combinations="int:1")),
     Spec(animate.player_data, lambda: dict(drawing=_drawing(), play=[{"x": 2}],
                                            css_dpi=10, interval=100),
-         dict(drawing="obj", play="obj", css_dpi="real+", interval="int:1")),
+         dict(drawing="obj", play="obj", css_dpi="real+", interval="int:1",
+              reach="choice")),
     # ---- the static player's frames and static figures at 2x
     Spec(VC.image, lambda: dict(fig=VC.new_figure(1.0, 1.0)),
          dict(fig="obj", dpi="real+?")),
@@ -451,7 +452,8 @@ _NOT_ARRAY = st.one_of(
 )
 _NOT_CHOICE = st.one_of(st.text(max_size=6).filter(
     lambda s: s not in ("valid", "same", "full", "correlate", "convolve", "dense",
-                        "local", "shared", "once", "loop", "reflect", "a", "b")),
+                        "local", "shared", "once", "loop", "reflect", "a", "b", "all",
+                        "frames")),
     st.none(), st.integers(), st.just(True))
 
 

@@ -187,6 +187,29 @@ def test_play_steps_through_the_drawings_frames_in_order():
         {"row": 2, "mode": "loud", "col": 3}, {"row": 0, "mode": "plain", "col": 0}]
 
 
+def test_reach_frames_stores_only_the_given_states_behind_one_step_slider():
+    d = Pick(dpi=20)
+    tour = [{"row": 2, "col": 3}, {"row": 1, "mode": "plain"}, {"row": 0}]
+    anim = animation(d, tour, reach="frames")
+    assert (anim.n_frames, anim.n_combinations) == (3, 3)
+    sliders = _tags(anim.html, "input", type="range")
+    assert [(s["min"], s["max"], s["value"]) for s in sliders] == [("0", "2", "0")]
+    assert not _tags(anim.html, "fieldset")
+    data = data_of(anim.html)
+    assert data["sizes"] == [3] and data["play"] == [0, 1, 2]
+    states = [{**d.defaults(), **t} for t in tour]
+    for i, state in enumerate(states):
+        assert data["prefix"] + data["text"][i] == d.describe(state)
+    assert data["frames"][data["combo"][0]] == []   # the first state is the background
+    with d.at_dpi(SCALE * 20):
+        for i, state in enumerate(states):
+            d.update(**state)
+            got = compose(data, data["combo"][i])
+            assert np.mean(np.abs(got - render_rgb(d.fig))) < 1, state
+    first = d.describe(states[0])
+    assert f'<p class="cnnlib-player-status" aria-live="polite">{first}</p>' in anim.html
+
+
 def test_the_player_leaves_the_drawing_as_it_was():
     d = Pick()
     d.update(row=2, mode="plain")
