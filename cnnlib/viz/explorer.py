@@ -209,7 +209,7 @@ class LayerExplorer(Drawing):
                 ({"facecolor": "white", "edgecolor": HATCH, "hatch": "///"},
                  "hatched: never read by any window, gradient 0"),
                 ({"facecolor": PAD_GREY, "edgecolor": "#999999"},
-                 "grey: a zero (padding, or put in by s or d)")]):
+                 "grey: a zero (padding, or put in by the stride)")]):
             ax.add_patch(Rectangle((X_B - 0.5, y_info[2 + k] - 0.3), 0.8, 0.6,
                                    linewidth=0.6, zorder=1, **style))
             PathText(ax, X_B + 0.6, y_info[2 + k], text, ha="left", size=SMALL)
