@@ -270,16 +270,18 @@
   const LIMIT = 1e15;  // beyond it a count is no longer exact; no answer is near
 
   // [number, null] or [null, why] for the text of one box called `where`
+  // (a lone box has no name: the verdict names its part)
   function readCell(text, where) {
     const t = String(text).trim().replace(/\u2212/g, "-");
-    if (!t) return [null, `${where} is empty: type a number there.`];
+    const at = where ? `${where}: ` : "";
+    if (!t) return [null, `${where || "The box"} is empty: type a number there.`];
     if (!NUMBER.test(t)) {
-      return [null, `${where}: "${t.slice(0, 20)}" is not a number; type digits, ` +
+      return [null, `${at}"${t.slice(0, 20)}" is not a number; type digits, ` +
         "such as 3, -0.5 or 1.5e-3."];
     }
     const x = Number(t);
     if (!(Math.abs(x) < LIMIT)) {
-      return [null, `${where}: ${t.slice(0, 20)} is too large; type a number ` +
+      return [null, `${at}${t.slice(0, 20)} is too large; type a number ` +
         "between -10^15 and 10^15."];
     }
     return [x, null];
@@ -305,7 +307,7 @@
   }
 
   // inputs laid out like `answer`: one box a number, 2-d blocks in a grid
-  function arrayInputs(name, answer, boxes) {
+  function arrayInputs(name, blockName, answer, boxes) {
     const shape = shapeOf(answer);
     const grid = (prefix, rows, cols) => {
       const g = el("div", { class: "af-grid", style: `--af-cols:${cols}` });
@@ -328,7 +330,7 @@
     for (let k = 0; k < count; k++) {
       const prefix = unravel(k, lead);
       outer.append(el("div", { class: "af-block" }, [
-        el("span", { class: "af-block-name", text: `${name}${index(prefix)}` }),
+        el("span", { class: "af-block-name", text: `${blockName}${index(prefix)}` }),
         grid(prefix, r, c)]));
     }
     return outer;
@@ -355,10 +357,11 @@
     if (key.kind === "count" || key.kind === "number") {
       const b = box(name, key.kind === "count");
       wrap.append(b);
-      return [wrap, () => readCell(b.value, "The box")];
+      return [wrap, () => readCell(b.value, "")];
     }
     if (key.kind === "array") {
-      wrap.append(arrayInputs(name === "Your answer" ? "Entry" : name, key.answer, boxes));
+      const cells = name === "Your answer" ? "Entry" : name;
+      wrap.append(arrayInputs(cells, key.label || key.argument, key.answer, boxes));
       return [wrap, () => {
         const values = [];
         for (const b of boxes) {
@@ -428,6 +431,13 @@
       if (out.textContent.trim() === text) text += "\u00a0";
       out.textContent = text;
       out.className = "af-verdict " + (ok ? "af-right" : "af-wrong");
+    });
+    // Enter checks from a radio button too (browsers differ there)
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target.type === "radio") {
+        event.preventDefault();
+        form.requestSubmit();
+      }
     });
     host.append(form);
     host.hidden = false;

@@ -19,6 +19,7 @@ puts a line in the page that says where the notebook can be run.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 
 __all__ = ["AnswerForm", "answer_form", "run_pointer"]
@@ -30,9 +31,25 @@ def _keys_of(exercise: str) -> list:
     return [k for k in answer_keys() if k.exercise == exercise]
 
 
+def _whole(v):
+    """``v`` with whole floats as ints (2.0 -> 2): the same numbers in JSON."""
+    if isinstance(v, list):
+        return [_whole(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _whole(x) for k, x in v.items()}
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return v
+
+
 def _json_for_script(keys) -> str:
-    """The keys as a JSON list that cannot end its <script> element early."""
-    body = "[" + ",".join(k.to_json() for k in keys) + "]"
+    """The keys (``to_json``, less the checker's name) as one compact JSON
+    list that cannot end its <script> element early."""
+    plain = [json.loads(k.to_json()) for k in keys]
+    for key in plain:
+        del key["checker"]  # the note beside the form names it; the page needs it not
+    body = json.dumps([_whole(key) for key in plain],
+                      ensure_ascii=False, separators=(",", ":"))
     return body.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -73,24 +90,23 @@ def answer_form(exercise: str) -> AnswerForm:
     return AnswerForm(
         f'<div class="answer-form" data-exercise="{html.escape(exercise)}" hidden>'
         f'<script type="application/json">{_json_for_script(keys)}</script></div>'
-        f'<p class="answer-note">Check your answer with <code>{name}({args})'
-        f'</code> in a code cell.</p>')
+        f'<p class="answer-note">Check with <code>{name}({args})</code>.</p>')
 
 
 def run_pointer(exercise: str, checker: str) -> AnswerForm:
-    """A line for a code exercise's page: its answer is a function, checked
-    by ``checker`` (a ``check_*`` name) in the chapter's notebook, and where
-    that notebook can be run. Hidden in a notebook (nothing to point to)."""
+    """A line for the page of an exercise whose answer cannot be typed in a
+    form (a function, a kernel of some property): its ``checker`` (a
+    ``check_*`` name) runs in the chapter's notebook, and this says where that
+    notebook can be run."""
     for name, value in (("exercise", exercise), ("checker", checker)):
         if not isinstance(value, str) or not value:
             raise TypeError(f"{name} must be a non-empty string, got {value!r}")
     if _keys_of(exercise):
         raise ValueError(f"exercise {exercise!r} has an answer key: use "
                          f"answer_form({exercise!r})")
+    name = html.escape(checker)
     return AnswerForm(
         f'<p class="run-pointer" data-exercise="{html.escape(exercise)}">'
-        f'Exercise {html.escape(exercise)} asks for code: write it in this '
-        f'chapter\'s notebook and check it there with '
-        f'<code>{html.escape(checker)}(...)</code>. Get the notebook with the '
-        f'download button (.ipynb) at the top of this page, or run '
-        f'<code>make lab</code> in a clone of the book.</p>')
+        f'Exercise {html.escape(exercise)} is checked by <code>{name}(...)</code> '
+        f'in this chapter\'s notebook: download it (.ipynb, top of the page), '
+        f'or run <code>make lab</code> in a clone of the book.</p>')
