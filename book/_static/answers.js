@@ -135,10 +135,12 @@
     let n = 0, best = -Infinity, at = 0, exact = true;
     e.forEach((ei, i) => {
       let d = Math.abs(g[i] - ei);
-      if (!(d <= atol + rtol * Math.abs(ei))) n += 1;  // NaN is never within
+      // NaN is never within
+      if (!(d <= atol + rtol * Math.abs(ei))) n += 1;
       if (g[i] !== ei) exact = false;
       if (Number.isNaN(d)) d = Infinity;
-      if (d > best) { best = d; at = i; }  // the first largest, as np.argmax
+      // the first largest, as np.argmax
+      if (d > best) { best = d; at = i; }
     });
     return { shapeOk: true, close: n === 0, exact, nDiffer: n, size: e.length,
              largest: Math.max(best, 0), where: es.length ? unravel(at, es) : [] };
@@ -206,7 +208,8 @@
       case "array": return readArray(v);
       case "shape": return readShape(v);
       case "option": return readOption(v, key.options);
-      default: {  // "shapes"
+      // "shapes"
+      default: {
         for (const s of v) {
           const [, why] = readShape(s);
           if (why) return [null, why];
@@ -267,7 +270,8 @@
   // ---- reading what a reader typed ------------------------------------------
 
   const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-  const LIMIT = 1e15;  // beyond it a count is no longer exact; no answer is near
+  // beyond it a count is no longer exact; no answer is near
+  const LIMIT = 1e15;
 
   // [number, null] or [null, why] for the text of one box called `where`
   // (a lone box has no name: the verdict names its part)
@@ -302,7 +306,7 @@
 
   function box(label, numeric) {
     return el("input", { type: "text", class: "af-cell", "aria-label": label,
-      autocomplete: "off", spellcheck: "false", autocapitalize: "off",
+      autocomplete: "off", spellcheck: "false",
       inputmode: numeric ? "numeric" : "text" });
   }
 
@@ -376,26 +380,40 @@
         return [shape.length ? nest(values, shape) : values[0], null];
       }];
     }
-    // "shape" (one row of sizes) or "shapes" (one row a shape)
+    // "shape" (one row of sizes) or "shapes" (one row a shape): one box more
+    // than the longest known shape; empty boxes at the end are not sizes
     const shapes = key.kind === "shape" ? [key.answer] : key.answer;
-    const rows = shapes.map((s, i) => {
+    const known = [key.answer, ...key.mistakes.map((m) => m.answer)];
+    const width = 1 + Math.max(...known.flatMap((a) => key.kind === "shape" ?
+      [a.length] : a.map((s) => s.length)));
+    const rows = shapes.map((_, i) => {
       const row = el("div", { class: "af-shape" });
       const mine = [];
       const what = key.kind === "shape" ? "Size" : `Shape ${i}, size`;
       if (key.kind === "shapes") row.append(el("span", { class: "af-shape-name", text: `${i}:` }));
-      s.forEach((_, j) => { const b = box(`${what} ${j}`, true); mine.push(b); row.append(b); });
+      for (let j = 0; j < width; j++) {
+        const b = box(`${what} ${j}`, true);
+        mine.push(b);
+        row.append(b);
+      }
       wrap.append(row);
       return mine;
     });
     return [wrap, () => {
       const out = [];
-      for (const mine of rows) {
+      for (const [i, all] of rows.entries()) {
+        let n = all.length;
+        while (n > 0 && !all[n - 1].value.trim()) n -= 1;
+        if (!n) {
+          return [null, `${key.kind === "shape" ? "The shape" : `Shape ${i}`} ` +
+            "is empty: type its sizes."];
+        }
         const sizes = [];
-        for (const b of mine) {
+        for (const b of all.slice(0, n)) {
           const [x, why] = readCell(b.value, b.getAttribute("aria-label"));
           if (why) return [null, why];
           if (!Number.isInteger(x) || x < 0) {
-            return [null, `Each size of a shape is a whole number >= 0; ` +
+            return [null, "Each size of a shape is a whole number >= 0; " +
               `${b.value.trim()} is not.`];
           }
           sizes.push(x);

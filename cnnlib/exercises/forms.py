@@ -106,7 +106,7 @@ def run_pointer(exercise: str, checker: str) -> AnswerForm:
                          f"answer_form({exercise!r})")
     name = html.escape(checker)
     return AnswerForm(
-        f'<p class="run-pointer" data-exercise="{html.escape(exercise)}">'
+        f'<p class="run-pointer">'
         f'Exercise {html.escape(exercise)} is checked by <code>{name}(...)</code> '
         f'in this chapter\'s notebook: download it (.ipynb, top of the page), '
         f'or run <code>make lab</code> in a clone of the book.</p>')

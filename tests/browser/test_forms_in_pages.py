@@ -61,6 +61,16 @@ def _text(v) -> list[str]:
     return [repr(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))]
 
 
+def _typed(key, v):
+    """What a reader types for part ``key``: its boxes' texts, or for a shape
+    (or shapes) one list of texts a row."""
+    if key.kind == "shape":
+        return [_text(v)]
+    if key.kind == "shapes":
+        return [_text(s) for s in v]
+    return _text(v)
+
+
 def _plain(v):
     if hasattr(v, "tolist"):
         return v.tolist()
@@ -93,6 +103,13 @@ FILL_AND_CHECK = """
     const radios = groups[i].querySelectorAll("input[type=radio]");
     if (radios.length) {
       radios.forEach((r) => { r.checked = r.value === texts[0]; });
+      return;
+    }
+    const rows = groups[i].querySelectorAll(".af-shape");
+    if (rows.length) {  // a shape, or one shape a row: texts are rows
+      rows.forEach((row, k) => row.querySelectorAll("input").forEach((box, j) => {
+        box.value = (texts[k] || [])[j] ?? "";
+      }));
       return;
     }
     groups[i].querySelectorAll("input.af-cell").forEach((box, j) => {
@@ -149,16 +166,18 @@ def test_every_form_judges_as_the_python_checker(browser, site, form_pages):
             form = page.locator(f'div.answer-form[data-exercise="{ex}"] form')
             assert form.count() == 1, (rel, ex)
             for values, what in _trials(keys):
-                typed = [_text(v) for v in values]
+                typed = [_typed(k, v) for k, v in zip(keys, values, strict=True)]
                 shown = page.evaluate(FILL_AND_CHECK, [form.element_handle(), typed])
                 want = verdict(keys, [_plain(v) for v in values])[1]
                 if shown != want:
                     problems.append(f"{rel} {ex} ({what}): page says {shown!r}, "
                                     f"Python {want!r}")
             for junk in JUNK:
-                typed = [_text(k.answer) for k in keys]
+                typed = [_typed(k, k.answer) for k in keys]
                 if keys[0].kind == "option":
                     typed[0] = [""]
+                elif keys[0].kind in ("shape", "shapes"):
+                    typed[0][0] = [junk] + typed[0][0][1:]
                 else:
                     typed[0] = [junk] + typed[0][1:]
                 shown = page.evaluate(FILL_AND_CHECK, [form.element_handle(), typed])
