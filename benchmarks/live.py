@@ -36,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import checks  # noqa: E402
+from results_file import store  # noqa: E402  (benchmarks/, beside this file)
 
-RESULTS = ROOT / "benchmarks" / "results.json"
 BUDGETS = {"cold_slider_s": 60.0, "warm_slider_s": 15.0, "megabytes": 60.0}
 CHAPTER = "04-backprop-deltas"
 #: No host name but 127.0.0.1 resolves: the browser cannot reach another host.
@@ -177,10 +177,8 @@ def main(argv=None) -> int:
     print(json.dumps(live, indent=2))
     print("\n".join(verdicts(live)))
     if not args.no_save:
-        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        results["live"] = live
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"wrote the 'live' entry of {RESULTS.relative_to(ROOT)}")
+        path = store("live", live)
+        print(f"wrote the 'live' entry of {path.relative_to(ROOT)}")
     return 0
 
 

@@ -33,11 +33,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results.json"
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import checks  # noqa: E402  (tests/browser: finding Chromium)
 from labserver import running_lab  # noqa: E402
+from results_file import store  # noqa: E402  (benchmarks/, beside this file)
 
 TARGET_MS = 50.0
 
@@ -183,10 +183,8 @@ def main(argv=None) -> int:
     print(f"all drawings: median {result['median_ms']:.1f} ms "
           f"(target <= {TARGET_MS:.0f} ms)")
     if not args.no_save:
-        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        results["live_latency"] = result
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        path = store("live_latency", result)
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -409,6 +409,8 @@ def digits_cnn(seed: int = 0, padding: int = 1) -> Sequential:
     chapter trains this model and its exercises are graded against it, so the
     two cannot differ.
     """
+    seed = as_int(seed, "seed", 0)
+    padding = as_int(padding, "padding", 0, 3)
     side = (8 + 2 * padding - 2) // 2  # after the 3x3 convolution and 2x2 pooling
     return Sequential(
         Conv2D(1, 16, 3, padding=padding, seed=seed), ReLU(), MaxPool2D(2),

@@ -649,12 +649,16 @@ def _explorer_geometry(in_shape, kernel_shape, stride, padding, dilation):
     return hw, k, out, s, p, d
 
 
-def _check_cell(name, cell, shape, what):
-    a, b = cell
-    if not (0 <= a < shape[0] and 0 <= b < shape[1]):
-        raise ValueError(f"{name}: expected a cell of the {shape[0]}x{shape[1]} "
-                         f"{what}, 0..{shape[0] - 1} and 0..{shape[1] - 1}; got "
-                         f"({a}, {b})")
+def _check_cell(names, cell, shape, what):
+    """Each index of ``cell`` an integer in range; an error names its argument."""
+    for name, index in zip(names, cell, strict=True):
+        as_int(index, name)
+    for name, index, size in zip(names, cell, shape, strict=True):
+        if not 0 <= index < size:
+            raise ValueError(
+                f"{name}: expected a cell ({', '.join(names)}) of the "
+                f"{shape[0]}x{shape[1]} {what}, 0..{shape[0] - 1} and "
+                f"0..{shape[1] - 1}; got ({cell[0]}, {cell[1]})")
 
 
 def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
@@ -685,7 +689,7 @@ def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
     """
     _, (kh, kw), out, s, p, d = _explorer_geometry(in_shape, kernel_shape, stride,
                                                    padding, dilation)
-    _check_cell("(x, y)", (x, y), out, "output")
+    _check_cell(("x", "y"), (x, y), out, "output")
     return [(i, j, s[0] * x + d[0] * i - p[0], s[1] * y + d[1] * j - p[1])
             for i in range(kh) for j in range(kw)]
 
@@ -715,7 +719,7 @@ def input_routes(r: int, t: int, in_shape, kernel_shape, stride=1, padding=0,
     """
     hw, (kh, kw), (oh, ow), s, p, d = _explorer_geometry(
         in_shape, kernel_shape, stride, padding, dilation)
-    _check_cell("(r, t)", (r, t), hw, "input")
+    _check_cell(("r", "t"), (r, t), hw, "input")
     routes = []
     for i in range(kh):
         x, rest = divmod(r + p[0] - d[0] * i, s[0])

@@ -550,13 +550,9 @@ def _check_refusal(spec: Spec, arg: str, bad):
         f"{type(info.value).__name__}: {info.value}")
 
 
-#: Names that arrived with the last merge of main (the layer explorer, its rules,
-#: the shared number formatter, digits_cnn) and do not validate these arguments
-#: yet: strict xfails, so each one fails the suite once it is fixed and its mark
-#: is left behind. Remove an entry when its function validates.
-PENDING = {("window_taps", "x"), ("window_taps", "y"), ("input_routes", "r"),
-           ("input_routes", "t"), ("digits_cnn", "padding"), ("num", "fmt"),
-           ("num", "v"), ("LayerExplorer", "w")}
+#: Arguments that do not validate yet: strict xfails, so each one fails the suite
+#: once it is fixed and its mark is left behind. Remove an entry when it validates.
+PENDING: set[tuple[str, str]] = set()
 _XFAIL = pytest.mark.xfail(strict=True, reason="pending validation (see PENDING)")
 
 

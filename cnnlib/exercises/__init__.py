@@ -10,14 +10,16 @@ raises. Import a chapter's module explicitly
 Every exercise whose answer can be typed (a count, a number, a shape, a small
 array or an option) has an answer key in its chapter's module; the checker
 judges from it, and :func:`answer_keys` lists them all, e.g. for a page's
-answer forms (``key.to_json()``).
+answer forms (``key.to_json()``): :func:`answer_form` puts one in a page.
 """
 
 from __future__ import annotations
 
 import importlib
 
-__all__ = ["CHAPTERS", "answer_keys", "chapter_modules"]
+from cnnlib.exercises.forms import answer_form, run_pointer
+
+__all__ = ["CHAPTERS", "answer_form", "answer_keys", "chapter_modules", "run_pointer"]
 
 #: The chapter modules, in book order.
 CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07")

@@ -61,6 +61,7 @@ __all__ = [
     "read_option",
     "read_shape",
     "report",
+    "verdict",
 ]
 
 #: Width of a checker's message: fits a notebook output cell and the book's page.
@@ -77,9 +78,15 @@ CONVOLVING_LAYER = ("this is the answer rotated by 180°, the gradient of a laye
 def report(ok: bool, right: str, wrong: str) -> bool:
     """Print "Right. <right>" if ``ok`` else "Not yet. <wrong>", wrapped to
     ``WIDTH`` (76) characters, and return ``ok``."""
-    message = ("Right. " if ok else "Not yet. ") + _cap(right if ok else wrong)
-    print(textwrap.fill(message.strip(), WIDTH, break_on_hyphens=False))
+    print(textwrap.fill(_message(ok, right if ok else wrong), WIDTH,
+                        break_on_hyphens=False))
     return ok
+
+
+def _message(ok: bool, text: str) -> str:
+    """"Right. <text>" or "Not yet. <text>", unwrapped (a page's answer form
+    shows the same sentence)."""
+    return (("Right. " if ok else "Not yet. ") + _cap(text)).strip()
 
 
 def _cap(text: str) -> str:
@@ -513,21 +520,29 @@ class AnswerKey:
 
 def check_keys(keys, checker: str, values, right: str | None = None) -> bool:
     """Judge each of ``values`` by the key of ``keys`` for the argument in its
-    place of the checker named ``checker``, print one verdict and return
-    whether all were right. With several keys, a wrong part's message names it;
-    ``right`` replaces the keys' own remarks."""
-    keys = keys_for(keys, checker)
+    place of the checker named ``checker``, print one verdict (see
+    :func:`verdict`) and return whether all were right."""
+    ok, message = verdict(keys_for(keys, checker), values, right)
+    print(textwrap.fill(message, WIDTH, break_on_hyphens=False))
+    return ok
+
+
+def verdict(keys, values, right: str | None = None) -> tuple[bool, str]:
+    """``(ok, message)`` for ``values``, one a key of ``keys`` (the keys of
+    one checker, in the order of its arguments): "Right. <the keys' remarks>"
+    when every part is right, else "Not yet. <why>"; with several keys, each
+    wrong part's reason is named by its label. ``right`` replaces the keys'
+    own remarks. The message is unwrapped; ``book/_static/answers.js`` builds
+    the same sentence in a page's answer form."""
     verdicts = [k.judge(v) for k, v in zip(keys, values, strict=True)]
-    ok = all(v[0] for v in verdicts)
-    if ok:
-        return report(True, right if right is not None else
-                      " ".join(dict.fromkeys(k.right for k in keys)), "")
+    if all(good for good, _ in verdicts):
+        return True, _message(True, right if right is not None else
+                              " ".join(dict.fromkeys(k.right for k in keys)))
     if len(keys) == 1:
-        return report(False, "", verdicts[0][1])
-    return report(False, "", " ".join(f"{k.label or k.argument}: {_cap(why)}"
-                                      for k, (good, why)
-                                      in zip(keys, verdicts, strict=True)
-                                      if not good))
+        return False, _message(False, verdicts[0][1])
+    return False, _message(False, " ".join(
+        f"{k.label or k.argument}: {_cap(why)}"
+        for k, (good, why) in zip(keys, verdicts, strict=True) if not good))
 
 
 def keys_for(keys, checker: str) -> list[AnswerKey]:

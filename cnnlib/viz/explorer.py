@@ -34,6 +34,7 @@ from cnnlib.rules import (
     rotated_kernel_view,
     window_taps,
 )
+from cnnlib.validation import as_finite_array
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground, _leaves
 from cnnlib.viz.core.style import OKABE_ITO, PAD_GREY, ROLE, new_figure
@@ -209,7 +210,7 @@ class LayerExplorer(Drawing):
                 ({"facecolor": "white", "edgecolor": HATCH, "hatch": "///"},
                  "hatched: never read by any window, gradient 0"),
                 ({"facecolor": PAD_GREY, "edgecolor": "#999999"},
-                 "grey: a zero (padding, or put in by s or d)")]):
+                 "grey: a zero (padding, or put in by the stride)")]):
             ax.add_patch(Rectangle((X_B - 0.5, y_info[2 + k] - 0.3), 0.8, 0.6,
                                    linewidth=0.6, zorder=1, **style))
             PathText(ax, X_B + 0.6, y_info[2 + k], text, ha="left", size=SMALL)
@@ -225,10 +226,7 @@ class LayerExplorer(Drawing):
     def _array(value, default, name, shape):
         if value is None:
             return default.copy()
-        if isinstance(value, (str, bytes)):
-            raise TypeError(f"{name}: expected a real-valued array of shape {shape}, "
-                            f"got {type(value).__name__}")
-        arr = np.asarray(value, dtype=np.float64)
+        arr = as_finite_array(value, name)
         if arr.shape != shape:
             raise ValueError(f"{name}: expected shape {shape}, got shape {arr.shape}")
         return arr

@@ -27,6 +27,24 @@ ANSWERS = ("from cnnlib.exercises.ch04 import check_mixup_is_hidden as check; "
            "check([[1, 2, 3], [4, 5, 6], [7, 8, 9]])")
 
 
+#: True in the page once a code cell of ``nb`` runs or has run ("[*]" or "[n]").
+_STARTED = (r"nb => [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+            r".some(p => /\[(\*|\d+)\]/.test(p.innerText))")
+
+
+def _run_all_until_started(page, nb, tries: int = 3) -> None:
+    """Run All, again if no cell starts within a minute: a command given while
+    the in-browser kernel is still starting can be lost."""
+    for _ in range(tries):
+        _run_all(page)
+        try:
+            page.wait_for_function(_STARTED, arg=nb.element_handle(), timeout=60000)
+            return
+        except Exception:  # nothing started: give the command again
+            continue
+    raise AssertionError(f"Run All started no cell in {tries} tries")
+
+
 def _output_text(cell) -> str:
     return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
 
@@ -51,7 +69,7 @@ def test_chapter_runs_live_offline_with_keyboard_sliders_and_checkers(
         page.wait_for_url(re.compile(rf"/live/notebooks/.*path={CHAPTER}\.ipynb"))
         nb = page.locator(".jp-Notebook").first
         nb.locator(".jp-Cell").first.wait_for(timeout=60000)
-        _run_all(page)
+        _run_all_until_started(page, nb)
         _wait_until_run(nb, RUN_TIMEOUT_S)
         assert not _errors(nb), "\n\n".join(_errors(nb))
 

@@ -16,6 +16,7 @@ A :class:`PathText` behaves like a small subset of :class:`matplotlib.text.Text`
 from __future__ import annotations
 
 import functools
+import numbers
 
 import matplotlib as mpl
 import numpy as np
@@ -43,7 +44,15 @@ def num(v: float, fmt: str = "g", paren: bool = False) -> str:
     in parentheses when it is negative and ``paren`` (a factor in a product).
 
     ``num(-0.5)`` is ``"−0.5"``; ``num(-0.5, paren=True)`` is ``"(−0.5)"``.
+    ``v`` must be a finite real number and ``fmt`` a format spec (a str).
     """
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt: expected a format spec such as 'g', got "
+                        f"{type(fmt).__name__} {fmt!r}")
+    if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real):
+        raise TypeError(f"v: expected a real number, got {type(v).__name__} {v!r}")
+    if not np.isfinite(v):
+        raise ValueError(f"v: expected a finite number, got {v}")
     s = format(v, fmt).replace("-", MINUS)
     return f"({s})" if paren and v < 0 else s
 
