@@ -13,6 +13,11 @@ written here and travel with it: nothing is loaded from another server.
 Frames are stored compactly (:mod:`cnnlib.viz.encode`): a background at two
 image pixels per CSS pixel, plus per-frame patches that are decoded only when
 their frame is first shown.
+
+In Python compiled to WebAssembly (the chapter run live in the browser, where
+the live panel above each player shows the same figure), :func:`animation`
+checks its arguments and returns a short note instead: precomputing every frame
+there would hold the chapter up for minutes.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import html
 import itertools
 import json
 import math
+import sys
 
 from cnnlib.validation import as_int, as_real, check_choice, check_instance
 from cnnlib.viz.core.base import Drawing, Param
@@ -186,6 +192,26 @@ class AnimationHTML:
         return self.n_frames
 
 
+def in_browser_python() -> bool:
+    """True in Python compiled to WebAssembly (Pyodide, JupyterLite)."""
+    return sys.platform == "emscripten"
+
+
+def _live_note(drawing: Drawing, play: list[dict], caption: str | None,
+               reach: str) -> AnimationHTML:
+    """What :func:`animation` shows in a live in-browser session: the figure's
+    caption and where its controls are, without precomputing frames."""
+    n = len(drawing.combinations()) if reach == "all" else len(play)
+    esc = html.escape
+    caption_html = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    note = (f"In this live session the panel above is this figure, with every "
+            f"control; the rendered book shows it as a player of {n} precomputed "
+            f"frames, which are not built here.")
+    out = (f'<figure class="cnnlib-player-live"><p>{esc(note)}</p>'
+           f"{caption_html}</figure>")
+    return AnimationHTML(out, len(play), n)
+
+
 def _control(p: Param, k: int, uid: str) -> str:
     esc = html.escape
     if p.options:
@@ -338,6 +364,9 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
         raise ValueError(f"drawing: {type(drawing).__name__} has no parameters")
     css_dpi = (float(drawing.fig.dpi) if dpi is None
                else as_real(dpi, "dpi", low=1.0, high=600.0))
+    check_choice(reach, "reach", ("all", "frames"))
+    if in_browser_python():
+        return _live_note(drawing, play, caption, reach)
     data, fs = player_data(drawing, play, css_dpi=css_dpi, interval=interval,
                            reach=reach)
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")

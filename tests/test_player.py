@@ -210,6 +210,24 @@ def test_reach_frames_stores_only_the_given_states_behind_one_step_slider():
     assert f'<p class="cnnlib-player-status" aria-live="polite">{first}</p>' in anim.html
 
 
+def test_in_browser_python_gives_a_note_and_renders_no_frame(monkeypatch):
+    # the live chapter runs in Pyodide, where sys.platform is "emscripten"
+    monkeypatch.setattr("sys.platform", "emscripten")
+    d = Pick()
+    rendered = []
+    monkeypatch.setattr("cnnlib.animate.player_data",
+                        lambda *a, **k: rendered.append(1))
+    anim = animation(d, caption="A grid & a cell")
+    assert "<img" not in anim.html and not rendered
+    assert (anim.n_frames, anim.n_combinations) == (len(d.frames()), 3 * 3 * 2)
+    assert "player of 18 precomputed frames" in anim.html
+    assert "<figcaption>A grid &amp; a cell</figcaption>" in anim.html
+    tour = [{"row": 1}, {"row": 2}]
+    assert "player of 2 precomputed" in animation(d, tour, reach="frames").html
+    with pytest.raises(ValueError, match="reach"):
+        animation(d, reach="some")
+
+
 def test_the_player_leaves_the_drawing_as_it_was():
     d = Pick()
     d.update(row=2, mode="plain")
