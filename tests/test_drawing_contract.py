@@ -75,6 +75,17 @@ def test_every_control_has_a_label_and_the_figure_an_alt_text(drawing):
     assert len(drawing.alt) >= MIN_ALT
 
 
+def test_describing_a_state_says_what_drawing_that_state_shows(drawing):
+    """The static player describes every combination without drawing it
+    (``describe(state)``): the words must be those of the drawing moved there."""
+    combos = drawing.combinations()
+    picks = combos[:: max(1, len(combos) // 12)] + [combos[-1]]
+    for state in picks:
+        said = drawing.describe(state)
+        drawing.update(**state)
+        assert drawing.describe() == said, state
+
+
 def test_update_changes_the_picture_and_going_back_restores_it(drawing):
     frames = drawing.frames()
     drawing.update(**frames[0])

@@ -176,7 +176,12 @@ class KernelRotation(Drawing):
 
     @property
     def alt(self) -> str:
-        p, q = self.state["p"], self.state["q"]
+        return self.alt_of(self.state)
+
+    def alt_of(self, state: dict) -> str:
+        """What the figure shows for the position ``state`` = {"p", "q"}."""
+        st = {**self.defaults(), **state}
+        p, q = st["p"], st["q"]
         src = sorted(self.sources(p, q))  # in the order of the deltas
         pairs = "; ".join(f"delta[{x},{y}] sends w[{i},{j}]" for x, y, i, j in src)
         (kh, kw), (oh, ow) = self.w.shape, self.delta.shape

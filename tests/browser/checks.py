@@ -417,6 +417,29 @@ def figure_text_problems(page, minimum: float) -> list[str]:
 # Phones: a narrow touch screen
 
 
+#: Largest share of a chapter page's article height that code cells may show
+#: without a click (issue 16.5); checking and drawing code is folded.
+MAX_CODE_SHARE = 0.15
+
+_CODE_SHARE_JS = """() => {
+  const article = document.querySelector('article.bd-article, main');
+  const total = article.getBoundingClientRect().height;
+  let code = 0;
+  for (const el of article.querySelectorAll('.cell_input')) {
+    // a folded cell's input sits in a closed <details>: no box, height 0
+    if (el.closest('details:not([open])')) continue;
+    code += el.getBoundingClientRect().height;
+  }
+  return {code: code, total: total};
+}"""
+
+
+def code_share(page) -> tuple[float, float]:
+    """CSS px of code-cell input shown without a click, and of the article."""
+    r = page.evaluate(_CODE_SHARE_JS)
+    return float(r["code"]), float(r["total"])
+
+
 def overflow_problems(page) -> list[str]:
     """The page does not scroll sideways: nothing is wider than the viewport
     (wide things must scroll inside their own box). Names the widest element."""

@@ -51,6 +51,9 @@ BROKEN = """<!doctype html>
   <figcaption>A player whose controls do nothing.</figcaption>
 </figure>
 <div style="width:700px">a wide box that makes a phone scroll sideways</div>
+<div class="cell_input" style="height:300px">shown code</div>
+<details><summary>Show code</summary>
+<div class="cell_input" style="height:500px">folded code</div></details>
 </main></body></html>
 """.replace("FRAME_A", FRAME_A)
 
@@ -147,6 +150,13 @@ def test_dead_links_and_anchors_are_reported(broken, bad_site):
     assert _has(problems, "#nowhere", "no element with id")
     assert _has(problems, "#no-such-id", "no element with id")
     assert not _has(problems, "clean.html#target")
+
+
+def test_code_shown_without_a_click_is_measured_and_folded_code_is_not(broken,
+                                                                      clean):
+    code, total = broken.code_px
+    assert code == pytest.approx(300, abs=1) and total > code
+    assert clean.code_px[0] == 0 and clean.code_px[1] > 0
 
 
 def test_an_unnamed_button_is_an_accessibility_violation(broken):

@@ -6,6 +6,8 @@ the visit found and name every page and problem when they fail.
 
 from __future__ import annotations
 
+import re
+
 import checks
 import pytest
 
@@ -47,6 +49,20 @@ def test_every_control_of_every_figure_changes_it_and_its_description(
     assert any(r.n_players for r in served_reports.values()), "no page has a player"
     problems = _report(served_reports, "players")
     assert not problems, problems
+
+
+def test_code_shown_without_a_click_is_at_most_15_percent_of_each_chapter(
+        served_reports):
+    """Issue 16.5: on every chapter page at 1280 x 900, code cells a reader
+    sees without clicking take at most 15 % of the article's height."""
+    chapters = {p: r.code_px for p, r in served_reports.items()
+                if re.fullmatch(r"book/\d\d[-\w]*\.html", p)}
+    assert chapters, list(served_reports)
+    problems = [f"{p}: {code:.0f} of {total:.0f} px is code "
+                f"({code / total:.0%} > {checks.MAX_CODE_SHARE:.0%})"
+                for p, (code, total) in chapters.items()
+                if total <= 0 or code / total > checks.MAX_CODE_SHARE]
+    assert not problems, "\n".join(problems)
 
 
 def test_every_figure_image_has_two_image_pixels_per_css_pixel(served_reports):

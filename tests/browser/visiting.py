@@ -63,6 +63,8 @@ class PageReport:
     links: list[str] = field(default_factory=list)
     has_math: bool = False
     n_players: int = 0
+    #: CSS px of code shown without a click, and of the article (desktop visit)
+    code_px: tuple[float, float] = (0.0, 0.0)
     phone: list[str] = field(default_factory=list)
 
 
@@ -86,6 +88,7 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
         n_players = page.locator(checks.PLAYER).count()
         density = checks.density_problems(page)
         text = checks.figure_text_problems(page, checks.MIN_FIGURE_TEXT_PX)
+        code_px = checks.code_share(page)  # before the players open anything
         players = checks.player_problems(page)
         page.wait_for_load_state("networkidle")  # whatever the checks requested
         weight, parts = (checks.page_weight(html_file, probe.requested, base_url, root)
@@ -97,7 +100,7 @@ def visit(browser, url: str, allowed: tuple[str, ...], *, axe: bool = True,
             captions=checks.caption_problems(page, images),
             players=players, density=density, figure_text=text, axe=a11y,
             weight=weight, weight_parts=parts, links=links, has_math=has_math,
-            n_players=n_players)
+            n_players=n_players, code_px=code_px)
     finally:
         context.close()
 
