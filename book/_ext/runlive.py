@@ -407,6 +407,10 @@ Python and its packages, which the browser then keeps{timing}. Nothing is fetche
 from anywhere but the computer serving the book.
 It needs the book served over HTTP (<code>make serve</code>); a copy opened
 from disk shows the static page only.</p>
+<p class="runlive-phone">The live chapter is a JupyterLab notebook, which needs a
+wider screen and a keyboard than a phone has: open this page on a laptop or a
+desktop to run it. The figures on this page work here with their own controls.
+</p>
 </div>"""
 
 MISSING = """<div class="runlive" data-runlive="missing">

@@ -440,6 +440,20 @@ def code_share(page) -> tuple[float, float]:
     return float(r["code"]), float(r["total"])
 
 
+def live_button_problems(page) -> list[str]:
+    """On a phone a chapter offers no live notebook: its "Run this chapter
+    live" button is hidden and a note says why (issue 13)."""
+    box = page.locator('.runlive[data-runlive="ready"]')
+    if not box.count():
+        return []
+    problems = []
+    if box.locator(".runlive-button").is_visible():
+        problems.append("the Run-live button is offered on a phone")
+    if not box.locator(".runlive-phone").is_visible():
+        problems.append("no note says why the live chapter is not offered on a phone")
+    return problems
+
+
 def overflow_problems(page) -> list[str]:
     """The page does not scroll sideways: nothing is wider than the viewport
     (wide things must scroll inside their own box). Names the widest element."""

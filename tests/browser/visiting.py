@@ -122,6 +122,7 @@ def visit_phone(browser, url: str, allowed: tuple[str, ...]) -> PageReport:
         problems += checks.figure_text_problems(page, checks.MIN_PHONE_TEXT_PX)
         problems += checks.target_problems(page)
         problems += checks.touch_problems(page)
+        problems += checks.live_button_problems(page)
         page.set_viewport_size({"width": 360, "height": 740})
         page.wait_for_function("document.documentElement.clientWidth <= 360",
                                timeout=5000)
