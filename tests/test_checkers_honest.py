@@ -9,10 +9,10 @@ import inspect
 
 import numpy as np
 import pytest
+from checker_tools import AvgPool, Leaky
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from layer_answers import AvgPool, Leaky
 
 from cnnlib.activations import sigmoid, tanh_prime
 from cnnlib.conv import conv2d_backward, conv2d_forward

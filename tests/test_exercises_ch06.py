@@ -2,7 +2,7 @@
 answers pass, the typical wrong ones fail with a hint, and nothing a reader
 passes in crashes a checker."""
 
-from layer_answers import AvgPool, Leaky, layer_class, leaky_forward
+from checker_tools import AvgPool, Leaky, layer_class, leaky_forward
 
 from cnnlib import avg_pool2d_backward, avg_pool2d_forward
 from cnnlib.exercises import ch06 as ex6

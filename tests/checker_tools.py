@@ -1,6 +1,6 @@
-"""Right answers to chapter 6's layer exercises (a reader writes a Layer class),
-shared by test_checkers_honest.py and test_exercises_ch06.py, and the tool that
-builds them and their wrong variants."""
+"""Shared by the tests of the exercise checkers: the right answers to chapter 6's
+layer exercises (a reader writes a Layer class) with the builder of them and
+their wrong variants, and the one test of a grid typed by hand."""
 
 import numpy as np
 
@@ -37,3 +37,16 @@ Leaky = layer_class(leaky_forward, lambda d, x, alpha: d * np.where(x > 0, 1.0, 
 #: Exercise 6.4: ``AvgPool(kernel_size)``, average pooling (stride = kernel_size).
 AvgPool = layer_class(avg_pool2d_forward,
                       lambda d, cache, k: avg_pool2d_backward(d, cache))
+
+
+def assert_grid_checker(check, right, wrong, says: str, capsys) -> None:
+    """A checker of a grid the reader works out by hand: ``right`` passes,
+    ``wrong`` fails with a hint that contains ``says``, and text or a grid one
+    row and one column short fail (without raising)."""
+    right = np.asarray(right)
+    assert check(right)
+    capsys.readouterr()
+    assert not check(wrong)
+    assert says in capsys.readouterr().out
+    assert not check("a few numbers")
+    assert not check(np.zeros((right.shape[0] - 1, right.shape[1] - 1)))
