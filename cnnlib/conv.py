@@ -266,15 +266,16 @@ def conv2d_output_shape(in_hw, kernel_hw, stride=1, padding=0, dilation=1):
 
 
 def _check_conv_inputs(x, w, b, stride, padding, dilation):
-    """Validate and convert the arguments of a conv2d forward."""
+    """Validate and convert the arguments of a conv2d forward; with them, the
+    output size ``(OH, OW)`` that :func:`conv_geometry` found on the way."""
     x, w = check_conv_tensors(x, w)
     if b is not None:
         b = as_float_array(b, "b")
         check_shape(b, (w.shape[0],), "b", "(F,)")
-    stride, padding, dilation, _ = conv_geometry(
+    stride, padding, dilation, out_hw = conv_geometry(
         x.shape[2:], w.shape[2:], stride, padding, dilation, kernel_name="w",
         where=f"; x shape {x.shape}")
-    return x, w, b, stride, padding, dilation
+    return x, w, b, stride, padding, dilation, out_hw
 
 
 def _check_cache(cache):
@@ -321,30 +322,15 @@ def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
                         xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
 
     i.e. z = a ⋆ w + b (a cross-correlation). Slow; see :func:`conv2d_forward`
-    for the same numbers, fast.
-
-    Parameters
-    ----------
-    x : array_like, shape (N, C, H, W)
-        Input (the book's a^{l-1}).
-    w : array_like, shape (F, C, KH, KW)
-        Kernels.
-    b : array_like, shape (F,), optional
-        Biases; None means no bias.
-    stride, padding, dilation : int or (int, int)
-        ``s >= 1``, ``p >= 0`` zeros on each side, ``d >= 1`` (1 = no dilation).
-
-    Returns
-    -------
-    z : numpy.ndarray, shape (N, F, OH, OW)
-    cache : Conv2dCache
+    for the same numbers, fast. Its arguments, results and errors are those of
+    :func:`conv2d_forward`, one contract for both; only the cache holds no
+    im2col matrix (``cols`` is None).
     """
-    x, w, b, stride, padding, dilation = _check_conv_inputs(
+    x, w, b, stride, padding, dilation, (oh, ow) = _check_conv_inputs(
         x, w, b, stride, padding, dilation
     )
-    n_batch, n_chan, h, w_in = x.shape
+    n_batch, n_chan = x.shape[:2]
     n_filt, _, kh, kw = w.shape
-    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
     s1, s2 = stride
     d1, d2 = dilation
     cache = Conv2dCache(x, w, b is not None, stride, padding, dilation, None)
@@ -386,19 +372,8 @@ def conv2d_backward_naive(dy, cache):
     summed over all indices; ``dx`` is ``dxpad`` without its padding. With
     stride and dilation 1 these sums are the book's results ∂C/∂w = a ⋆ δ
     (valid) and δ^{l-1} = full_correlate(δ, rot180(w)) before the σ' factor.
-
-    Parameters
-    ----------
-    dy : array_like, shape (N, F, OH, OW)
-        Upstream gradient ∂C/∂z.
-    cache : Conv2dCache
-        From :func:`conv2d_forward_naive` or :func:`conv2d_forward`.
-
-    Returns
-    -------
-    dx : numpy.ndarray, shape (N, C, H, W)
-    dw : numpy.ndarray, shape (F, C, KH, KW)
-    db : numpy.ndarray, shape (F,), or None if the forward had no bias
+    Its arguments, results and errors are those of :func:`conv2d_backward`;
+    the cache may come from either forward pass.
     """
     _check_cache(cache)
     dy = _check_dy(dy, cache)
@@ -553,12 +528,11 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     cache : Conv2dCache
         For :func:`conv2d_backward` (keeps ``cols``).
     """
-    x, w, b, stride, padding, dilation = _check_conv_inputs(
+    x, w, b, stride, padding, dilation, (oh, ow) = _check_conv_inputs(
         x, w, b, stride, padding, dilation
     )
-    n, _, h, w_in = x.shape
+    n = x.shape[0]
     f, _, kh, kw = w.shape
-    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
     cols = _im2col(_pad(x, padding), (kh, kw), (oh, ow), stride, dilation)
     z_mat = w.reshape(f, -1) @ cols  # (F, N*OH*OW)
     z = np.empty((n, f, oh, ow))
