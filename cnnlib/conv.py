@@ -156,11 +156,7 @@ def correlate2d(a, k, mode="valid"):
         Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
         (H+KH-1, W+KW-1) for "full".
     """
-    check_mode(mode)
-    a, k = _check_2d_pair(a, k)
-    _check_valid_fits(a, k, mode)
-    same_start = (k.shape[0] // 2, k.shape[1] // 2)
-    return _crop(_full_correlate(a, k), a.shape, k.shape, mode, same_start)
+    return _correlate_or_convolve(a, k, mode, flip=False)
 
 
 def convolve2d(a, k, mode="valid"):
@@ -179,26 +175,27 @@ def convolve2d(a, k, mode="valid"):
     even kernel size, "same" starts one position earlier than in
     :func:`correlate2d`, as in SciPy. As in :func:`correlate2d`, "valid" mode
     refuses a kernel larger than ``a`` (SciPy would swap the inputs; for a
-    convolution that gives ``convolve2d(k, a)``).
+    convolution that gives ``convolve2d(k, a)``). The arguments and the output
+    shape in each mode are those of :func:`correlate2d`.
+    """
+    return _correlate_or_convolve(a, k, mode, flip=True)
 
-    Parameters
-    ----------
-    a : array_like, shape (H, W)
-    k : array_like, shape (KH, KW)
-    mode : {"valid", "same", "full"}
 
-    Returns
-    -------
-    numpy.ndarray
-        Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
-        (H+KH-1, W+KW-1) for "full".
+def _correlate_or_convolve(a, k, mode, flip):
+    """``a ⋆ k``, or with ``flip`` ``a ∗ k = a ⋆ rot180(k)``, in ``mode``.
+
+    Both are one full cross-correlation, cropped. Only "same" tells them
+    apart beyond the flip: it starts at ``K // 2`` for the cross-correlation
+    and at ``(K-1) // 2`` for the convolution (as SciPy does).
     """
     check_mode(mode)
     a, k = _check_2d_pair(a, k)
     _check_valid_fits(a, k, mode)
-    same_start = ((k.shape[0] - 1) // 2, (k.shape[1] - 1) // 2)
-    full = _full_correlate(a, k[::-1, ::-1])
-    return _crop(full, a.shape, k.shape, mode, same_start)
+    if flip:
+        k = k[::-1, ::-1]
+    lead = 1 if flip else 0
+    same_start = ((k.shape[0] - lead) // 2, (k.shape[1] - lead) // 2)
+    return _crop(_full_correlate(a, k), a.shape, k.shape, mode, same_start)
 
 
 # --------------------------------------------------------------------------------------
