@@ -33,7 +33,6 @@ import argparse
 import datetime as dt
 import functools
 import gc
-import json
 import os
 import platform
 import shutil
@@ -45,6 +44,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from results_file import finish, load  # benchmarks/, beside this script
 
 import cnnlib
 from cnnlib import (
@@ -56,7 +56,6 @@ from cnnlib import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results.json"
 #: Set on some machines to pin OpenBLAS; ``make bench`` unsets them (see above).
 _OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -566,7 +565,7 @@ def main(argv=None) -> int:
     torch = _torch()
     if torch is not None:
         torch.set_num_threads(_numpy_blas_threads())
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = load()
     results["machine"] = machine(torch)
     results["targets"] = TARGETS
 
@@ -588,11 +587,7 @@ def main(argv=None) -> int:
         results["make"] = stamp(bench_make())
 
     results["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
-    print(report(results))
-    if not args.no_save:
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"\nwrote {RESULTS.relative_to(ROOT)}")
-    return 0
+    return finish(report(results), results, args.no_save)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import checks  # noqa: E402
-from results_file import store  # noqa: E402  (benchmarks/, beside this file)
+from results_file import finish  # noqa: E402  (benchmarks/, beside this file)
 
 BUDGETS = {"cold_slider_s": 60.0, "warm_slider_s": 15.0, "megabytes": 60.0}
 CHAPTER = "04-backprop-deltas"
@@ -174,12 +174,8 @@ def main(argv=None) -> int:
     live["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
                                     capture_output=True, text=True,
                                     cwd=ROOT).stdout.strip()
-    print(json.dumps(live, indent=2))
-    print("\n".join(verdicts(live)))
-    if not args.no_save:
-        path = store("live", live)
-        print(f"wrote the 'live' entry of {path.relative_to(ROOT)}")
-    return 0
+    return finish("\n".join([json.dumps(live, indent=2), *verdicts(live)]),
+                  {"live": live}, args.no_save)
 
 
 if __name__ == "__main__":

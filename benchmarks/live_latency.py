@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import checks  # noqa: E402  (tests/browser: finding Chromium)
 from labserver import running_lab  # noqa: E402
-from results_file import store  # noqa: E402  (benchmarks/, beside this file)
+from results_file import finish  # noqa: E402  (benchmarks/, beside this file)
 
 TARGET_MS = 50.0
 
@@ -180,12 +180,9 @@ def main(argv=None) -> int:
                         help="print only; leave benchmarks/results.json alone")
     args = parser.parse_args(argv)
     result = measure(args.presses)
-    print(f"all drawings: median {result['median_ms']:.1f} ms "
-          f"(target <= {TARGET_MS:.0f} ms)")
-    if not args.no_save:
-        path = store("live_latency", result)
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return finish(f"all drawings: median {result['median_ms']:.1f} ms "
+                  f"(target <= {TARGET_MS:.0f} ms)", {"live_latency": result},
+                  args.no_save)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """benchmarks/results.json, shared by the benchmark scripts: each writes its own
-section and leaves the others as they were."""
+sections and leaves the others as they were."""
 
 from __future__ import annotations
 
@@ -9,9 +9,20 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
-def store(section: str, value) -> Path:
-    """Replace ``section`` of results.json with ``value``; return the file."""
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[section] = value
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    return RESULTS
+def load() -> dict:
+    """The stored results, section by section ({} before the first run)."""
+    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+
+
+def finish(summary: str, sections: dict, no_save: bool) -> int:
+    """The end of every benchmark script: print ``summary`` and, unless
+    ``no_save``, replace ``sections`` (name -> value) of results.json, keeping
+    the others. Returns the script's exit status, 0."""
+    print(summary)
+    if not no_save:
+        results = load()
+        results.update(sections)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"wrote {', '.join(map(repr, sections))} in "
+              f"{RESULTS.relative_to(RESULTS.parents[1])}")
+    return 0

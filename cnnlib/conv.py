@@ -156,11 +156,7 @@ def correlate2d(a, k, mode="valid"):
         Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
         (H+KH-1, W+KW-1) for "full".
     """
-    check_mode(mode)
-    a, k = _check_2d_pair(a, k)
-    _check_valid_fits(a, k, mode)
-    same_start = (k.shape[0] // 2, k.shape[1] // 2)
-    return _crop(_full_correlate(a, k), a.shape, k.shape, mode, same_start)
+    return _correlate_or_convolve(a, k, mode, flip=False)
 
 
 def convolve2d(a, k, mode="valid"):
@@ -179,26 +175,27 @@ def convolve2d(a, k, mode="valid"):
     even kernel size, "same" starts one position earlier than in
     :func:`correlate2d`, as in SciPy. As in :func:`correlate2d`, "valid" mode
     refuses a kernel larger than ``a`` (SciPy would swap the inputs; for a
-    convolution that gives ``convolve2d(k, a)``).
+    convolution that gives ``convolve2d(k, a)``). The arguments and the output
+    shape in each mode are those of :func:`correlate2d`.
+    """
+    return _correlate_or_convolve(a, k, mode, flip=True)
 
-    Parameters
-    ----------
-    a : array_like, shape (H, W)
-    k : array_like, shape (KH, KW)
-    mode : {"valid", "same", "full"}
 
-    Returns
-    -------
-    numpy.ndarray
-        Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
-        (H+KH-1, W+KW-1) for "full".
+def _correlate_or_convolve(a, k, mode, flip):
+    """``a ⋆ k``, or with ``flip`` ``a ∗ k = a ⋆ rot180(k)``, in ``mode``.
+
+    Both are one full cross-correlation, cropped. Only "same" tells them
+    apart beyond the flip: it starts at ``K // 2`` for the cross-correlation
+    and at ``(K-1) // 2`` for the convolution (as SciPy does).
     """
     check_mode(mode)
     a, k = _check_2d_pair(a, k)
     _check_valid_fits(a, k, mode)
-    same_start = ((k.shape[0] - 1) // 2, (k.shape[1] - 1) // 2)
-    full = _full_correlate(a, k[::-1, ::-1])
-    return _crop(full, a.shape, k.shape, mode, same_start)
+    if flip:
+        k = k[::-1, ::-1]
+    lead = 1 if flip else 0
+    same_start = ((k.shape[0] - lead) // 2, (k.shape[1] - lead) // 2)
+    return _crop(_full_correlate(a, k), a.shape, k.shape, mode, same_start)
 
 
 # --------------------------------------------------------------------------------------
@@ -266,15 +263,16 @@ def conv2d_output_shape(in_hw, kernel_hw, stride=1, padding=0, dilation=1):
 
 
 def _check_conv_inputs(x, w, b, stride, padding, dilation):
-    """Validate and convert the arguments of a conv2d forward."""
+    """Validate and convert the arguments of a conv2d forward; with them, the
+    output size ``(OH, OW)`` that :func:`conv_geometry` found on the way."""
     x, w = check_conv_tensors(x, w)
     if b is not None:
         b = as_float_array(b, "b")
         check_shape(b, (w.shape[0],), "b", "(F,)")
-    stride, padding, dilation, _ = conv_geometry(
+    stride, padding, dilation, out_hw = conv_geometry(
         x.shape[2:], w.shape[2:], stride, padding, dilation, kernel_name="w",
         where=f"; x shape {x.shape}")
-    return x, w, b, stride, padding, dilation
+    return x, w, b, stride, padding, dilation, out_hw
 
 
 def _check_cache(cache):
@@ -321,30 +319,15 @@ def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
                         xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
 
     i.e. z = a ⋆ w + b (a cross-correlation). Slow; see :func:`conv2d_forward`
-    for the same numbers, fast.
-
-    Parameters
-    ----------
-    x : array_like, shape (N, C, H, W)
-        Input (the book's a^{l-1}).
-    w : array_like, shape (F, C, KH, KW)
-        Kernels.
-    b : array_like, shape (F,), optional
-        Biases; None means no bias.
-    stride, padding, dilation : int or (int, int)
-        ``s >= 1``, ``p >= 0`` zeros on each side, ``d >= 1`` (1 = no dilation).
-
-    Returns
-    -------
-    z : numpy.ndarray, shape (N, F, OH, OW)
-    cache : Conv2dCache
+    for the same numbers, fast. Its arguments, results and errors are those of
+    :func:`conv2d_forward`, one contract for both; only the cache holds no
+    im2col matrix (``cols`` is None).
     """
-    x, w, b, stride, padding, dilation = _check_conv_inputs(
+    x, w, b, stride, padding, dilation, (oh, ow) = _check_conv_inputs(
         x, w, b, stride, padding, dilation
     )
-    n_batch, n_chan, h, w_in = x.shape
+    n_batch, n_chan = x.shape[:2]
     n_filt, _, kh, kw = w.shape
-    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
     s1, s2 = stride
     d1, d2 = dilation
     cache = Conv2dCache(x, w, b is not None, stride, padding, dilation, None)
@@ -386,19 +369,8 @@ def conv2d_backward_naive(dy, cache):
     summed over all indices; ``dx`` is ``dxpad`` without its padding. With
     stride and dilation 1 these sums are the book's results ∂C/∂w = a ⋆ δ
     (valid) and δ^{l-1} = full_correlate(δ, rot180(w)) before the σ' factor.
-
-    Parameters
-    ----------
-    dy : array_like, shape (N, F, OH, OW)
-        Upstream gradient ∂C/∂z.
-    cache : Conv2dCache
-        From :func:`conv2d_forward_naive` or :func:`conv2d_forward`.
-
-    Returns
-    -------
-    dx : numpy.ndarray, shape (N, C, H, W)
-    dw : numpy.ndarray, shape (F, C, KH, KW)
-    db : numpy.ndarray, shape (F,), or None if the forward had no bias
+    Its arguments, results and errors are those of :func:`conv2d_backward`;
+    the cache may come from either forward pass.
     """
     _check_cache(cache)
     dy = _check_dy(dy, cache)
@@ -553,12 +525,11 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     cache : Conv2dCache
         For :func:`conv2d_backward` (keeps ``cols``).
     """
-    x, w, b, stride, padding, dilation = _check_conv_inputs(
+    x, w, b, stride, padding, dilation, (oh, ow) = _check_conv_inputs(
         x, w, b, stride, padding, dilation
     )
-    n, _, h, w_in = x.shape
+    n = x.shape[0]
     f, _, kh, kw = w.shape
-    oh, ow = conv2d_output_shape((h, w_in), (kh, kw), stride, padding, dilation)
     cols = _im2col(_pad(x, padding), (kh, kw), (oh, ow), stride, dilation)
     z_mat = w.reshape(f, -1) @ cols  # (F, N*OH*OW)
     z = np.empty((n, f, oh, ow))

@@ -55,6 +55,11 @@ class PoolCache(NamedTuple):
     argmax: np.ndarray | None = None
 
 
+def _out_hw(in_hw, k, s):
+    """``(OH, OW)``: ``OH = floor((H - KH) / s1) + 1``, likewise OW."""
+    return ((in_hw[0] - k[0]) // s[0] + 1, (in_hw[1] - k[1]) // s[1] + 1)
+
+
 def _check_pool_inputs(x, kernel_size, stride):
     x = as_float_array(x, "x")
     check_ndim(x, 4, "x", "(N, C, H, W)")
@@ -68,8 +73,7 @@ def _check_pool_inputs(x, kernel_size, stride):
             f"kernel_size: window {k} is larger than the input (H, W) = "
             f"{x.shape[2:]} (x shape {x.shape})"
         )
-    out_hw = ((x.shape[2] - k[0]) // s[0] + 1, (x.shape[3] - k[1]) // s[1] + 1)
-    return x, k, s, out_hw
+    return x, k, s, _out_hw(x.shape[2:], k, s)
 
 
 def _windows(x, k, s, out_hw):
@@ -97,10 +101,8 @@ def _check_dy(dy, cache, kind):
         )
     dy = as_float_array(dy, "dy")
     check_batch(dy, "dy")
-    n, c, h, w = cache.x_shape
-    k, s = cache.kernel_size, cache.stride
-    out = (n, c, (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1)
-    check_shape(dy, out, "dy", "(N, C, OH, OW)")
+    out_hw = _out_hw(cache.x_shape[2:], cache.kernel_size, cache.stride)
+    check_shape(dy, (*cache.x_shape[:2], *out_hw), "dy", "(N, C, OH, OW)")
     return dy
 
 

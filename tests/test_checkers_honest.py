@@ -9,6 +9,7 @@ import inspect
 
 import numpy as np
 import pytest
+from checker_tools import AvgPool, Leaky
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -17,10 +18,7 @@ from cnnlib.activations import sigmoid, tanh_prime
 from cnnlib.conv import conv2d_backward, conv2d_forward
 from cnnlib.exercises import answer_keys, chapter_modules
 from cnnlib.exercises.common import keys_for
-from cnnlib.nn import Layer
 from cnnlib.pool import (
-    avg_pool2d_backward,
-    avg_pool2d_forward,
     max_pool2d_backward,
     max_pool2d_forward,
 )
@@ -53,31 +51,6 @@ def _grads(x, delta, k_shape, **conv):
     return conv2d_backward(delta, cache)[1:]
 
 
-def _layer_class(forward, backward):
-    """A Layer class built from ``forward(x, arg) -> (y, cache)`` and
-    ``backward(delta, cache, arg) -> dx``; ``cls(arg)`` makes a layer."""
-
-    class Solution(Layer):
-        def __init__(self, arg):
-            super().__init__()
-            self.arg = arg
-
-        def forward(self, x):
-            y, self._cache = forward(x, self.arg)
-            return y
-
-        def backward(self, delta):
-            return backward(delta, self._need_cache(), self.arg)
-
-    return Solution
-
-
-_Leaky = _layer_class(lambda x, alpha: (np.where(x > 0, x, alpha * x), x),
-                      lambda d, x, alpha: d * np.where(x > 0, 1.0, alpha))
-_AvgPool = _layer_class(avg_pool2d_forward,
-                        lambda d, cache, k: avg_pool2d_backward(d, cache))
-
-
 #: A right answer for every checker not judged from an answer key.
 SOLUTIONS = {
     "check_cross_entropy_delta": (lambda z, y: sigmoid(z) - y,),
@@ -97,8 +70,8 @@ SOLUTIONS = {
         a[None, None], delta[None, None], k_shape, stride=2)[0][0, 0],),
     "check_batch_weight_gradient": (lambda x, delta, k_shape, padding: tuple(
         _grads(x, delta, k_shape, padding=padding)),),
-    "check_leaky_relu": (_Leaky,),
-    "check_avg_pool_layer": (_AvgPool,),
+    "check_leaky_relu": (Leaky,),
+    "check_avg_pool_layer": (AvgPool,),
     "check_dilated_input_gradient": (lambda delta, w, in_shape, d: _dx(
         delta[None, None], w[None, None], (1, 1) + tuple(in_shape),
         dilation=d)[0, 0],),

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from cnnlib.conv import conv2d_backward, conv2d_forward, rot180
+from cnnlib.conv import conv2d_backward, conv2d_forward, conv2d_output_shape, rot180
 from cnnlib.exercises import common as ex
 
 __all__ = [
@@ -125,12 +125,9 @@ def check_strided_delta(func) -> bool:
 
     def cases():
         rng = np.random.default_rng(4)
-        for in_shape, k_shape in (((7, 7), (3, 3)), ((8, 9), (2, 3)),
-                                  ((6, 5), (3, 2))):
+        for in_shape, k_shape in ex.STRIDE2_SHAPES:
             w = rng.normal(size=k_shape)
-            oh = (in_shape[0] - k_shape[0]) // 2 + 1
-            ow = (in_shape[1] - k_shape[1]) // 2 + 1
-            delta = rng.normal(size=(oh, ow))
+            delta = rng.normal(size=conv2d_output_shape(in_shape, k_shape, stride=2))
             shape = (1, 1) + in_shape
             yield ex.Case(
                 f"For a {in_shape} layer and a {k_shape} kernel",

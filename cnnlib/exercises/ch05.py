@@ -136,12 +136,9 @@ def check_strided_weight_gradient(func) -> bool:
 
     def cases():
         rng = np.random.default_rng(53)
-        for in_shape, k_shape in (((7, 7), (3, 3)), ((8, 9), (2, 3)),
-                                  ((6, 5), (3, 2))):
+        for in_shape, k_shape in ex.STRIDE2_SHAPES:
             a = rng.normal(size=in_shape)
-            oh = (in_shape[0] - k_shape[0]) // 2 + 1
-            ow = (in_shape[1] - k_shape[1]) // 2 + 1
-            delta = rng.normal(size=(oh, ow))
+            delta = rng.normal(size=conv2d_output_shape(in_shape, k_shape, stride=2))
             dw = _grads(a[None, None], delta[None, None], k_shape, stride=2)[0][0, 0]
             yield ex.Case(f"For a {in_shape} input and a {k_shape} kernel",
                           (a.copy(), delta.copy(), k_shape), dw,

@@ -39,6 +39,7 @@ import numpy as np
 __all__ = [
     "CONVOLVING_LAYER",
     "OTHER_CONVENTION",
+    "STRIDE2_SHAPES",
     "TRANSPOSED",
     "WIDTH",
     "AnswerKey",
@@ -73,6 +74,11 @@ OTHER_CONVENTION = ("these are the numbers of the other convention (the kernel "
 TRANSPOSED = "this is the transpose of the answer: the first index is the row."
 CONVOLVING_LAYER = ("this is the answer rotated by 180°, the gradient of a layer "
                     "that convolves; this layer is a cross-correlation.")
+
+#: (input, kernel) shapes of the one-channel stride-2 layers on which the
+#: exercises about strides (4.4, 5.3) are checked: square and not, and with a
+#: last row or column that no window reads.
+STRIDE2_SHAPES = (((7, 7), (3, 3)), ((8, 9), (2, 3)), ((6, 5), (3, 2)))
 
 
 def report(ok: bool, right: str, wrong: str) -> bool:

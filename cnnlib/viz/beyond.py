@@ -22,11 +22,12 @@ from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import GridArtist, Outlines
 from cnnlib.viz.core.style import OKABE_ITO, ROLE, new_figure
 from cnnlib.viz.core.text import PathText, TextGrid, num
+from cnnlib.viz.sliding import EXAMPLE_KERNEL
 
 __all__ = ["StrideBackward", "dilation_figure", "pooling_figure"]
 
-#: The running example of the drawing: kernel of chapter 3, small-integer deltas.
-EXAMPLE_KERNEL = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])
+#: The deltas of the drawing's running example (small integers); its kernel,
+#: ``EXAMPLE_KERNEL``, is chapter 3's, from :mod:`cnnlib.viz.sliding`.
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0], [1.0, 1.0, -2.0]])
 
 

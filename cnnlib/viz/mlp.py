@@ -21,12 +21,10 @@ from cnnlib.rules import delta_terms
 from cnnlib.validation import as_finite_array
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.style import ROLE, new_figure
-from cnnlib.viz.core.text import PathText, num
+from cnnlib.viz.core.text import SUBSCRIPT, SUPERSCRIPT, PathText, num
 
 __all__ = ["MLPDeltaDrawing", "delta_equation", "network_figure"]
 
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: The book's number format with 3 significant digits (the hand counts' numbers).
 num3 = functools.partial(num, fmt=".3g")
 
@@ -112,7 +110,7 @@ class MLPDeltaDrawing(Drawing):
         L, sizes = net.L, net.sizes
         self.params = (Param(
             "neuron", "Neuron",
-            options=tuple((f"δ{str(l).translate(_SUP)}{str(j).translate(_SUB)}",
+            options=tuple((f"δ{str(l).translate(SUPERSCRIPT)}{str(j).translate(SUBSCRIPT)}",
                            (l, j)) for l in range(1, L + 1) for j in range(sizes[l])),
             default=(1, 0)),)
         self.terms = {(l, j): delta_terms(net, self.x, self.y, l, j)

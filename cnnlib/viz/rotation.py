@@ -24,22 +24,21 @@ from cnnlib.validation import as_map
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.grid import GridArtist
 from cnnlib.viz.core.style import ROLE, new_figure
-from cnnlib.viz.core.text import PathText, num
+from cnnlib.viz.core.text import SUBSCRIPT, PathText, num
+from cnnlib.viz.deltas import EXAMPLE_DELTA, EXAMPLE_KERNEL
 
 __all__ = ["KernelRotation"]
 
-#: The running example of chapter 4: a 3 x 3 kernel of distinct numbers and a
-#: 3 x 3 delta map (the same numbers as :class:`cnnlib.viz.DeltaPropagation`).
-EXAMPLE_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
-EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
+# The running example of chapter 4 (EXAMPLE_KERNEL, EXAMPLE_DELTA) is that of
+# :class:`cnnlib.viz.DeltaPropagation`, imported from its module.
+
 #: Space between neighbouring copies of the kernel, in cells.
 _GAP = 1.0
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _w(i: int, j: int) -> str:
     """w[i, j] written as w with subscript digits, as in the chapter's figures."""
-    return "w" + f"{i}{j}".translate(_SUB)
+    return "w" + f"{i}{j}".translate(SUBSCRIPT)
 
 
 class KernelRotation(Drawing):

@@ -30,12 +30,17 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from cnnlib.validation import as_finite_array, as_real, check_instance
 
-__all__ = ["MINUS", "PathText", "TextGrid", "num", "text_path"]
+__all__ = ["MINUS", "SUBSCRIPT", "SUPERSCRIPT", "PathText", "TextGrid", "num",
+           "text_path"]
 
 _EMPTY = Path([(0.0, 0.0)], [Path.MOVETO])
 
 
 MINUS = "\u2212"
+#: ``str.translate`` tables that write digits as subscripts (``w₁₂``) and
+#: superscripts (``δ²``), as the figures index their symbols.
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def num(v: float, fmt: str = "g", paren: bool = False) -> str:
