@@ -22,6 +22,7 @@ from cnnlib.conv import rot180
 from cnnlib.rules import delta_sources, full_correlate_rot180
 from cnnlib.validation import as_map
 from cnnlib.viz.core.base import Drawing, Param
+from cnnlib.viz.core.frozen import FrozenBackground
 from cnnlib.viz.core.grid import GridArtist
 from cnnlib.viz.core.style import ROLE, new_figure
 from cnnlib.viz.core.text import SUBSCRIPT, PathText, num
@@ -127,8 +128,19 @@ class KernelRotation(Drawing):
         ax_r.set_xlim(-0.6, max(kw, ow) - 0.4)
         ax_r.set_ylim(max(kh, oh) - 0.4, -1.6)
 
-        self.lines = [self.fig.text(0.02, 0.175 - 0.07 * k, "", fontsize=10.5,
-                                    ha="left", va="center") for k in range(3)]
+        self.lines = [PathText(ax_c, 0.02, 0.175 - 0.07 * k, "", size=10.5,
+                               ha="left", va="center", coords="figure")
+                      for k in range(3)]
+        self.lines[2].set_text(
+            "x up means p−x down: read in the deltas' order, the weights run "
+            "backwards, as rot180(w).")
+        # what update changes: cell borders, covers, labels and the three lines;
+        # the rest (numbers, titles, grids) is drawn once, as one image
+        grids = [*self.copies.ravel(), self.dgrid, self.rgrid]
+        self._bg = FrozenBackground(self.fig, [
+            *(rect for g in grids for rect in g.frames.ravel()),
+            *self.misses.ravel(), *(t.patch for row in self.dlabels for t in row),
+            *(line.patch for line in self.lines[:2])])
         self.update(**self.defaults())
 
     @classmethod
@@ -141,6 +153,7 @@ class KernelRotation(Drawing):
         return delta_sources(p, q, self.w.shape, self.delta.shape)
 
     def _update(self, p, q):
+        self._bg.ensure()
         kh, kw = self.w.shape
         oh, ow = self.delta.shape
         src = {(x, y): (i, j) for x, y, i, j in self.sources(p, q)}
@@ -169,9 +182,6 @@ class KernelRotation(Drawing):
         self.lines[1].set_text(
             f"dC/da[{p}, {q}] = " + " + ".join(terms)
             + f" = {num(self.result[p, q])}  (then ⊙ σ′)")
-        self.lines[2].set_text(
-            "x up means p−x down: read in the deltas' order, the weights run "
-            "backwards, as rot180(w).")
 
     @property
     def alt(self) -> str:
