@@ -17,7 +17,7 @@ import numpy as np
 
 from cnnlib.activations import ACTIVATIONS
 from cnnlib.conv import conv2d_backward, conv2d_forward
-from cnnlib.losses import softmax_cross_entropy
+from cnnlib.losses import softmax, softmax_cross_entropy
 from cnnlib.pool import max_pool2d_backward, max_pool2d_forward
 from cnnlib.validation import (
     as_float_array,
@@ -289,16 +289,21 @@ class SoftmaxCrossEntropy:
     """
 
     def __init__(self):
-        self._grad = None
+        self._cache = None
 
     def forward(self, logits, labels) -> float:
-        loss, self._grad = softmax_cross_entropy(logits, labels)
+        loss, _ = softmax_cross_entropy(logits, labels)      # checks both arguments
+        z = as_float_array(logits, "logits")
+        self._cache = (z, as_labels(labels, "labels", *z.shape))
         return float(loss)
 
     def backward(self) -> np.ndarray:
-        if self._grad is None:
+        if self._cache is None:
             raise RuntimeError("SoftmaxCrossEntropy.backward: call forward first")
-        return self._grad
+        z, labels = self._cache
+        n, k = z.shape
+        y = np.eye(k)[labels]                 # one-hot labels, one row per image
+        return (softmax(z) - y) / n           # step 3: (softmax(z^L) - y) / N
 
     def __repr__(self) -> str:
         return "SoftmaxCrossEntropy()"

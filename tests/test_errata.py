@@ -35,7 +35,7 @@ def test_stride_section_names_every_unread_column_not_only_rhos():
 
 
 def test_whole_layer_check_names_its_unread_rows_and_columns():
-    text = markdown("07-beyond.ipynb")
+    text = markdown("07b-channels-pooling.ipynb")
     assert "leave one row and\none column unread" not in text
     assert "{glue:text}`unread_rows_all`" in text
     assert "{glue:text}`unread_cols_all`" in text

@@ -168,3 +168,16 @@ def test_arrow_keys_keep_moving_cells_but_leave_slider_handles_alone():
         assert [s["selector"] for s in disabled] == [runlive.COMMAND_MODE]
         assert [s["selector"] for s in kept] == [
             runlive.COMMAND_MODE + ":not(.noUi-handle)"]
+
+
+def test_every_numbered_chapter_of_the_toc_gets_a_live_version():
+    """A chapter split from the one before it (07b-) is a chapter too; the
+    appendices and the unnumbered pages of the chapter parts are not."""
+    import yaml
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    numbered = [Path(ch["file"]).name for part in toc["parts"] if part.get("numbered")
+                for ch in part["chapters"]]
+    assert "07b-channels-pooling" in numbered
+    assert all(runlive.CHAPTER_NAME.match(f"{name}.ipynb") for name in numbered)
+    assert not runlive.CHAPTER_NAME.match("appendix-performance.ipynb")

@@ -419,9 +419,10 @@ MISSING = """<div class="runlive" data-runlive="missing">
 </p></div>"""
 
 
-#: A chapter's file name: two digits, a dash (the appendices read files that
-#: the live app does not hold, so they have no live version).
-CHAPTER_NAME = re.compile(r"^\d\d-")
+#: A chapter's file name: two digits, an optional letter (``07b-``, a chapter
+#: split from the one before it), a dash (the appendices read files that the
+#: live app does not hold, so they have no live version).
+CHAPTER_NAME = re.compile(r"^\d\d[a-z]?-")
 
 
 def chapter_notebooks(app) -> dict[str, str]:

@@ -1,5 +1,5 @@
-"""Checkers for the exercises of chapter 7 (stride, padding, dilation, channels,
-pooling and the transposed convolution).
+"""Checkers for the exercises of chapters 7 (stride, padding and dilation) and 8
+(channels, pooling and the transposed convolution).
 
 Each ``check_*`` function takes the reader's answer, prints whether it is right
 (with a hint when it is not, never the answer itself) and returns ``True`` or
@@ -62,7 +62,8 @@ def _avg_pool_kernel(channels: int, k: int) -> np.ndarray:
 
 @functools.cache
 def answer_keys() -> tuple[ex.AnswerKey, ...]:
-    """The answer keys of chapter 7's exercises whose answer can be typed."""
+    """The answer keys of the exercises of chapters 7 and 8 whose answer can be
+    typed, in exercise order."""
     d, k = EXERCISE_DELTA[None, None], EXERCISE_KERNEL[None, None]
     dx = _dx(d, k, (1, 1, 5, 5), stride=2)[0, 0]
     # the stride-1 rule on deltas without zeros between them: a 3x3 input's dx
@@ -92,34 +93,7 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
              ex.Mistake(dx.T, ex.TRANSPOSED)),
             atol=1e-9),
         ex.AnswerKey(
-            "7.2", _HERE + "check_output_padding", "n_out", "count", n_out,
-            right_72, "Count the windows with the size formula of chapter 3.",
-            (ex.Mistake(conv2d_output_shape((h, h), (kk, kk), s, 0, 1)[0],
-                        "that forgets the padding: the windows slide over H + 2p "
-                        "rows."),
-             ex.Mistake(conv2d_output_shape((h, h), (kk, kk), 1, p, 1)[0],
-                        "that is the count for stride 1.")), label="O"),
-        ex.AnswerKey(
-            "7.2", _HERE + "check_output_padding", "rho", "count", rho,
-            right_72, "output_padding is the number of padded rows below the "
-            "last window: (H + 2p - d(K - 1) - 1) mod s.",
-            (ex.Mistake((h - (kk - 1) - 1) % s, "that forgets the padding 2p in "
-                        "(H + 2p - d(K - 1) - 1) mod s."),), label="output_padding"),
-        ex.AnswerKey(
-            "7.5", _HERE + "check_transpose_backward", "choice", "option", "a",
-            "The transpose of the transpose is the matrix itself: M.",
-            "conv_transpose2d multiplies by the transpose of the conv layer's "
-            "matrix M. What does its backward pass multiply by?",
-            (ex.Mistake("b", "(b) is a transposed convolution again: it multiplies "
-                        "by the transpose of a conv layer's matrix, not by the "
-                        "transpose of M^T."),
-             ex.Mistake("c", "(c) uses stride 1 whatever s is; the backward pass "
-                        "of a layer depends on its stride, padding and dilation."),
-             ex.Mistake("d", "(d) is a transposed convolution again: swapping the "
-                        "channel axes of w does not turn M^T into its transpose.")),
-            options=("a", "b", "c", "d")),
-        ex.AnswerKey(
-            "7.6", _HERE + "check_avg_pool_kernel", "w", "array", avg,
+            "8.2", _HERE + "check_avg_pool_kernel", "w", "array", avg,
             "Average pooling is a conv layer with fixed, shared weights 1/4 that "
             "never mixes channels.",
             "Output channel f must average only input channel f: what should "
@@ -131,6 +105,33 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
              ex.Mistake(avg * 4, "this sums each window; the average divides by "
                         "2 x 2 = 4.")),
             atol=1e-9),
+        ex.AnswerKey(
+            "8.3", _HERE + "check_output_padding", "n_out", "count", n_out,
+            right_72, "Count the windows with the size formula of chapter 3.",
+            (ex.Mistake(conv2d_output_shape((h, h), (kk, kk), s, 0, 1)[0],
+                        "that forgets the padding: the windows slide over H + 2p "
+                        "rows."),
+             ex.Mistake(conv2d_output_shape((h, h), (kk, kk), 1, p, 1)[0],
+                        "that is the count for stride 1.")), label="O"),
+        ex.AnswerKey(
+            "8.3", _HERE + "check_output_padding", "rho", "count", rho,
+            right_72, "output_padding is the number of padded rows below the "
+            "last window: (H + 2p - d(K - 1) - 1) mod s.",
+            (ex.Mistake((h - (kk - 1) - 1) % s, "that forgets the padding 2p in "
+                        "(H + 2p - d(K - 1) - 1) mod s."),), label="output_padding"),
+        ex.AnswerKey(
+            "8.4", _HERE + "check_transpose_backward", "choice", "option", "a",
+            "The transpose of the transpose is the matrix itself: M.",
+            "conv_transpose2d multiplies by the transpose of the conv layer's "
+            "matrix M. What does its backward pass multiply by?",
+            (ex.Mistake("b", "(b) is a transposed convolution again: it multiplies "
+                        "by the transpose of a conv layer's matrix, not by the "
+                        "transpose of M^T."),
+             ex.Mistake("c", "(c) uses stride 1 whatever s is; the backward pass "
+                        "of a layer depends on its stride, padding and dilation."),
+             ex.Mistake("d", "(d) is a transposed convolution again: swapping the "
+                        "channel axes of w does not turn M^T into its transpose.")),
+            options=("a", "b", "c", "d")),
     )
 
 
@@ -141,13 +142,13 @@ def check_strided_by_hand(values) -> bool:
 
 
 def check_output_padding(n_out, rho) -> bool:
-    """Exercise 7.2: for H = 11, K = 3, p = 1, s = 3, the output size of the conv
+    """Exercise 8.3: for H = 11, K = 3, P = 1, s = 3, the output size of the conv
     layer and the output_padding that makes conv_transpose2d return 11 rows."""
     return ex.check_keys(answer_keys(), "check_output_padding", [n_out, rho])
 
 
 def check_dilated_input_gradient(fn) -> bool:
-    """Exercise 7.3: ``fn(delta, w, in_shape, d)`` returns dC/da for one channel,
+    """Exercise 7.2: ``fn(delta, w, in_shape, d)`` returns dC/da for one channel,
     stride 1, no padding and dilation ``d``."""
 
     def cases():
@@ -186,7 +187,7 @@ def _ties(delta, a, k, split: bool) -> np.ndarray:
 
 
 def check_max_pool_backward(fn) -> bool:
-    """Exercise 7.4: ``fn(delta, a, k)`` returns dC/da of k x k max pooling with
+    """Exercise 8.1: ``fn(delta, a, k)`` returns dC/da of k x k max pooling with
     stride k (one channel), ties going to the first maximum in reading order."""
 
     def cases():
@@ -216,7 +217,7 @@ def check_max_pool_backward(fn) -> bool:
 
 
 def check_transpose_backward(choice: str) -> bool:
-    """Exercise 7.5: the input gradient of a ``conv_transpose2d`` layer with
+    """Exercise 8.4: the input gradient of a ``conv_transpose2d`` layer with
     kernel w, stride s, padding p, dilation d is
 
     (a) conv2d_forward with the same w, s, p, d;
@@ -228,6 +229,6 @@ def check_transpose_backward(choice: str) -> bool:
 
 
 def check_avg_pool_kernel(w) -> bool:
-    """Exercise 7.6: a kernel of shape (3, 3, 2, 2) for which a conv layer with
+    """Exercise 8.2: a kernel of shape (3, 3, 2, 2) for which a conv layer with
     stride 2 computes 2x2 average pooling of a 3-channel input."""
     return ex.check_keys(answer_keys(), "check_avg_pool_kernel", [w])
