@@ -1,7 +1,7 @@
 """Activation functions σ and their derivatives σ′, elementwise.
 
 Each derivative takes the weighted input ``z`` (not the activation), matching
-the book's ``a = σ(z)`` and ``δ^{l-1} = (...) ⊙ σ′(z^{l-1})``.
+the book's ``a = σ(z)`` and ``δ^l = (...) ⊙ σ′(z^l)``.
 """
 
 from __future__ import annotations

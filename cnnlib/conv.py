@@ -59,15 +59,15 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 
 
-def rot180(k):
+def rot180(w):
     """Rotate a kernel by 180 degrees in its last two axes.
 
-    ``rot180(k)[..., i, j] = k[..., KH-1-i, KW-1-j]`` for i = 0..KH-1,
+    ``rot180(w)[..., i, j] = w[..., KH-1-i, KW-1-j]`` for i = 0..KH-1,
     j = 0..KW-1: the kernel flipped upside down and left to right.
 
     Parameters
     ----------
-    k : array_like, shape (..., KH, KW)
+    w : array_like, shape (..., KH, KW)
         Any array with at least two dimensions, e.g. one kernel ``(KH, KW)`` or
         a bank of kernels ``(F, C, KH, KW)``.
 
@@ -76,32 +76,32 @@ def rot180(k):
     numpy.ndarray, shape (..., KH, KW)
         A new float64 array (the input is not changed).
     """
-    k = as_float_array(k, "k")
-    if k.ndim < 2:
+    w = as_float_array(w, "w")
+    if w.ndim < 2:
         raise ValueError(
-            f"k: expected at least 2 dims (..., KH, KW), got shape {k.shape}"
+            f"w: expected at least 2 dims (..., KH, KW), got shape {w.shape}"
         )
-    return k[..., ::-1, ::-1].copy()
+    return w[..., ::-1, ::-1].copy()
 
 
-def _check_2d_pair(a, k):
+def _check_2d_pair(a, w):
     a = as_float_array(a, "a")
-    k = as_float_array(k, "k")
+    w = as_float_array(w, "w")
     check_ndim(a, 2, "a", "(H, W)")
-    check_ndim(k, 2, "k", "(KH, KW)")
-    if 0 in a.shape or 0 in k.shape:
+    check_ndim(w, 2, "w", "(KH, KW)")
+    if 0 in a.shape or 0 in w.shape:
         raise ValueError(
-            f"a and k must be non-empty, got a shape {a.shape}, k shape {k.shape}"
+            f"a and w must be non-empty, got a shape {a.shape}, w shape {w.shape}"
         )
-    return a, k
+    return a, w
 
 
-def _full_correlate(a, k):
-    """(a ⋆ k) in "full" mode: shape (H + KH - 1, W + KW - 1)."""
-    kh, kw = k.shape
+def _full_correlate(a, w):
+    """corr_full(a, w): shape (H + KH - 1, W + KW - 1)."""
+    kh, kw = w.shape
     apad = np.pad(a, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
     windows = np.lib.stride_tricks.sliding_window_view(apad, (kh, kw))
-    return np.tensordot(windows, k, axes=([2, 3], [0, 1]))
+    return np.tensordot(windows, w, axes=([2, 3], [0, 1]))
 
 
 def _crop(full, a_shape, k_shape, mode, same_start):
@@ -114,31 +114,34 @@ def _crop(full, a_shape, k_shape, mode, same_start):
     return full[r : r + h, c : c + w].copy()
 
 
-def _check_valid_fits(a, k, mode):
-    if mode == "valid" and (k.shape[0] > a.shape[0] or k.shape[1] > a.shape[1]):
+def _check_valid_fits(a, w, mode):
+    if mode == "valid" and (w.shape[0] > a.shape[0] or w.shape[1] > a.shape[1]):
         raise ValueError(
-            f"k: kernel shape {k.shape} is larger than the input a shape {a.shape} "
+            f"w: kernel shape {w.shape} is larger than the input a shape {a.shape} "
             "in mode 'valid' (needs KH <= H and KW <= W; unlike scipy.signal, "
-            "cnnlib does not swap a and k: were they passed the wrong way round?)"
+            "cnnlib does not swap a and w: were they passed the wrong way round?)"
         )
 
 
-def correlate2d(a, k, mode="valid"):
-    """Cross-correlation of one 2-D array with one 2-D kernel, written ``a ⋆ k``.
+def correlate2d(a, w, mode="valid"):
+    """Cross-correlation of one 2-D array with one 2-D kernel, corr(a, w).
+
+    Slide the kernel, not rotated, over ``a`` and add up the products.
 
     In "full" mode, with ``a`` taken as zero outside its bounds::
 
-        (a ⋆ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x+i-(KH-1), y+j-(KW-1)] k[i, j]
+        corr_full(a, w)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1}
+                                a[x+i-(KH-1), y+j-(KW-1)] w[i, j]
 
     for x = 0..H+KH-2, y = 0..W+KW-2. "valid" keeps the positions where the
     kernel lies inside ``a``: x = KH-1..H-1 of the full output, i.e.
-    ``(a ⋆ k)[x, y] = sum_{i,j} a[x+i, y+j] k[i, j]`` for x = 0..H-KH,
+    ``corr_valid(a, w)[x, y] = sum_{i,j} a[x+i, y+j] w[i, j]`` for x = 0..H-KH,
     y = 0..W-KW. "same" keeps H x W full-mode positions starting at
     ``(KH // 2, KW // 2)``. All three agree with :func:`scipy.signal.correlate2d`
     wherever cnnlib accepts the input. One case it refuses: in "valid" mode a
     kernel larger than ``a`` (KH > H or KW > W) raises ``ValueError``, where
-    SciPy, if ``k`` is at least as large in every dimension, swaps the two
-    inputs (scipy gh-5897) and returns ``rot180(correlate2d(k, a))``, the input
+    SciPy, if ``w`` is at least as large in every dimension, swaps the two
+    inputs (scipy gh-5897) and returns ``rot180(correlate2d(w, a))``, the input
     sliding over the kernel. In the book the kernel slides over the input, so a
     kernel that does not fit is a mistake to report, not to reinterpret.
 
@@ -146,7 +149,7 @@ def correlate2d(a, k, mode="valid"):
     ----------
     a : array_like, shape (H, W)
         The input.
-    k : array_like, shape (KH, KW)
+    w : array_like, shape (KH, KW)
         The kernel; in "valid" mode it must fit inside ``a``.
     mode : {"valid", "same", "full"}
 
@@ -156,18 +159,20 @@ def correlate2d(a, k, mode="valid"):
         Shape (H-KH+1, W-KW+1) for "valid", (H, W) for "same",
         (H+KH-1, W+KW-1) for "full".
     """
-    return _correlate_or_convolve(a, k, mode, flip=False)
+    return _correlate_or_convolve(a, w, mode, flip=False)
 
 
-def convolve2d(a, k, mode="valid"):
-    """Convolution of one 2-D array with one 2-D kernel, written ``a ∗ k``.
+def convolve2d(a, w, mode="valid"):
+    """True convolution of one 2-D array with one 2-D kernel, conv(a, w).
+
+    Slide the kernel, rotated by 180 degrees, over ``a`` and add up the products.
 
     In "full" mode, with ``a`` taken as zero outside its bounds::
 
-        (a ∗ k)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x-i, y-j] k[i, j]
+        conv_full(a, w)[x, y] = sum_{i=0..KH-1} sum_{j=0..KW-1} a[x-i, y-j] w[i, j]
 
     for x = 0..H+KH-2, y = 0..W+KW-2. This is the cross-correlation with the
-    rotated kernel, ``a ∗ k = a ⋆ rot180(k)`` (exactly so in "full" and
+    rotated kernel, ``conv(a, w) = corr(a, rot180(w))`` (exactly so in "full" and
     "valid" modes). "valid" keeps full-mode rows KH-1..H-1 and columns
     KW-1..W-1; "same" keeps H x W positions starting at
     ``((KH-1) // 2, (KW-1) // 2)``. All three agree with
@@ -175,27 +180,27 @@ def convolve2d(a, k, mode="valid"):
     even kernel size, "same" starts one position earlier than in
     :func:`correlate2d`, as in SciPy. As in :func:`correlate2d`, "valid" mode
     refuses a kernel larger than ``a`` (SciPy would swap the inputs; for a
-    convolution that gives ``convolve2d(k, a)``). The arguments and the output
+    convolution that gives ``convolve2d(w, a)``). The arguments and the output
     shape in each mode are those of :func:`correlate2d`.
     """
-    return _correlate_or_convolve(a, k, mode, flip=True)
+    return _correlate_or_convolve(a, w, mode, flip=True)
 
 
-def _correlate_or_convolve(a, k, mode, flip):
-    """``a ⋆ k``, or with ``flip`` ``a ∗ k = a ⋆ rot180(k)``, in ``mode``.
+def _correlate_or_convolve(a, w, mode, flip):
+    """corr(a, w), or with ``flip`` conv(a, w) = corr(a, rot180(w)), in ``mode``.
 
     Both are one full cross-correlation, cropped. Only "same" tells them
     apart beyond the flip: it starts at ``K // 2`` for the cross-correlation
     and at ``(K-1) // 2`` for the convolution (as SciPy does).
     """
     check_mode(mode)
-    a, k = _check_2d_pair(a, k)
-    _check_valid_fits(a, k, mode)
+    a, w = _check_2d_pair(a, w)
+    _check_valid_fits(a, w, mode)
     if flip:
-        k = k[::-1, ::-1]
+        w = w[::-1, ::-1]
     lead = 1 if flip else 0
-    same_start = ((k.shape[0] - lead) // 2, (k.shape[1] - lead) // 2)
-    return _crop(_full_correlate(a, k), a.shape, k.shape, mode, same_start)
+    same_start = ((w.shape[0] - lead) // 2, (w.shape[1] - lead) // 2)
+    return _crop(_full_correlate(a, w), a.shape, w.shape, mode, same_start)
 
 
 # --------------------------------------------------------------------------------------
@@ -318,10 +323,10 @@ def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
         z[n, f, x, y] = b[f] + sum_{c=0..C-1} sum_{i=0..KH-1} sum_{j=0..KW-1}
                         xpad[n, c, x*s + i*d, y*s + j*d] w[f, c, i, j]
 
-    i.e. z = a ⋆ w + b (a cross-correlation). Slow; see :func:`conv2d_forward`
-    for the same numbers, fast. Its arguments, results and errors are those of
-    :func:`conv2d_forward`, one contract for both; only the cache holds no
-    im2col matrix (``cols`` is None).
+    i.e. z^{l+1} = corr(a^l, w^{l+1}) + b^{l+1} with a^l = x (a cross-correlation).
+    Slow; see :func:`conv2d_forward` for the same numbers, fast. Its arguments,
+    results and errors are those of :func:`conv2d_forward`, one contract for
+    both; only the cache holds no im2col matrix (``cols`` is None).
     """
     x, w, b, stride, padding, dilation, (oh, ow) = _check_conv_inputs(
         x, w, b, stride, padding, dilation
@@ -367,8 +372,9 @@ def conv2d_backward_naive(dy, cache):
         db[f]                          += dy[n, f, x, y]
 
     summed over all indices; ``dx`` is ``dxpad`` without its padding. With
-    stride and dilation 1 these sums are the book's results ∂C/∂w = a ⋆ δ
-    (valid) and δ^{l-1} = full_correlate(δ, rot180(w)) before the σ' factor.
+    stride and dilation 1 these sums are the book's results
+    ∂C/∂w^{l+1} = corr_valid(a^l, δ^{l+1}) and
+    δ^l = corr_full(δ^{l+1}, rot180(w^{l+1})) before the σ′ factor.
     Its arguments, results and errors are those of :func:`conv2d_backward`;
     the cache may come from either forward pass.
     """
@@ -495,7 +501,7 @@ def _input_gradient(dy_mat, w, x_shape, out_hw, stride, padding, dilation):
 
 
 def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
-    """Forward pass of a conv layer: ``z = a ⋆ w + b``, vectorised.
+    """Forward pass of a conv layer, z^{l+1} = corr(a^l, w^{l+1}) + b^{l+1}, vectorised.
 
     Computes the same numbers as :func:`conv2d_forward_naive` and
     ``torch.nn.functional.conv2d``::
@@ -510,9 +516,9 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     Parameters
     ----------
     x : array_like, shape (N, C, H, W)
-        Input (the book's a^{l-1}).
+        Input (the book's a^l).
     w : array_like, shape (F, C, KH, KW)
-        Kernels.
+        Kernels (the book's w^{l+1}).
     b : array_like, shape (F,), optional
         Biases; None means no bias.
     stride, padding, dilation : int or (int, int)
@@ -544,14 +550,14 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
 def conv2d_backward(dy, cache):
     """Backward pass of a conv layer, vectorised.
 
-    Given δ = dy = ∂C/∂z, returns
+    Given δ^{l+1} = dy = ∂C/∂z^{l+1}, returns
 
     * ``dw = dy_mat @ cols.T`` reshaped to (F, C, KH, KW): with stride and
-      dilation 1 this is ∂C/∂w[f, c] = sum_n a[n, c] ⋆ δ[n, f] (valid);
+      dilation 1 this is ∂C/∂w[f, c] = sum_n corr_valid(a[n, c], δ[n, f]);
     * ``dx``: ``dcols = w_mat.T @ dy_mat`` added back to the pixels (col2im),
       a group of channels at a time; with stride and dilation 1 this is
-      sum_f full_correlate(δ[n, f], rot180(w[f, c]))
-      = sum_f full_convolve(δ[n, f], w[f, c]), with ``p`` rows and columns
+      ∂C/∂a[n, c] = sum_f corr_full(δ[n, f], rot180(w[f, c]))
+      = sum_f conv_full(δ[n, f], w[f, c]), with ``p`` rows and columns
       cropped from each side when the forward pass padded;
     * ``db[f] = sum_{n, x, y} dy[n, f, x, y]``.
 

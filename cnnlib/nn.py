@@ -99,11 +99,13 @@ class Layer:
 
 
 class Conv2D(Layer):
-    """A convolution layer: z = a ⋆ w + b (cross-correlation, as in PyTorch).
+    """A convolution layer: z^{l+1} = corr(a^l, w^{l+1}) + b^{l+1} (cross-correlation,
+    as in PyTorch).
 
-    ``backward`` applies (ch4-bp-channels) for the input, dC/da = full_convolve(delta, w)
-    summed over filters, and (ch5-dw-batch) for the weights and biases; both come
-    from :func:`cnnlib.conv2d_backward`.
+    ``backward`` applies (ch4-bp-channels) for the input, with stride and
+    dilation 1 ∂C/∂a^l[c] = Σ_f conv_full(δ^{l+1}[f], w^{l+1}[f, c]) summed over
+    the filters (the padding cropped), and (ch5-dw-batch) for the weights and
+    biases; both come from :func:`cnnlib.conv2d_backward`.
 
     Parameters
     ----------

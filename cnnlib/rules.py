@@ -168,7 +168,7 @@ def kernel_index_matrix(in_hw=(4, 4), k_hw=(2, 2)) -> np.ndarray:
     Returns an int array of shape (OH*OW, H*W), with OH = H-KH+1, OW = W-KW+1
     (valid mode, stride 1): entry ``[r, c]`` is ``i * KW + j`` when row
     ``r = x OW + y`` (output z[x, y]) reads column ``c = (x+i) W + (y+j)``
-    (input a[x+i, y+j]) through kernel entry k[i, j], for i = 0..KH-1,
+    (input a[x+i, y+j]) through kernel entry w[i, j], for i = 0..KH-1,
     j = 0..KW-1; and -1 where the connection is cut.
     """
     oh, ow = valid_output_shape(in_hw, k_hw)
@@ -189,7 +189,8 @@ def stage_matrix(stage: str, kernel, in_hw=(4, 4), seed: int = 0) -> np.ndarray:
     one decimal, from ``np.random.default_rng(seed)``); ``"local"``: the same
     random weights, but only where :func:`kernel_index_matrix` is not -1;
     ``"shared"``: the kernel itself, ``conv2d_as_dense(kernel[None, None],
-    (1, H, W))``, so ``M @ a.ravel()`` is the valid cross-correlation a ⋆ k.
+    (1, H, W))``, so ``M @ a.ravel()`` is the valid cross-correlation
+    corr_valid(a, w) of the image with the kernel w = ``kernel``.
     """
     check_choice(stage, "stage", STAGES)
     kernel = as_float_array(kernel, "kernel")
@@ -667,9 +668,11 @@ def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
 
     One channel of eq. (ch7-forward)::
 
-        z[x, y] = sum_{i=0}^{KH-1} sum_{j=0}^{KW-1} a_p[s1 x + d1 i, s2 y + d2 j] w[i, j]
+        z[x, y] = sum_{i=0}^{KH-1} sum_{j=0}^{KW-1} a_P[s1 x + d1 i, s2 y + d2 j] w[i, j]
 
-    where ``a_p[R, T] = a[R - p1, T - p2]`` inside the input and 0 in the padding.
+    where ``a_P[R, T] = a[R - P1, T - P2]`` inside the input and 0 in the padding
+    (padding (P1, P2), stride (s1, s2), dilation (d1, d2)); (x, y) is a position
+    of the output, layer l+1, and (p, q) one of the input, layer l.
 
     Parameters
     ----------
@@ -682,10 +685,10 @@ def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
 
     Returns
     -------
-    list of (i, j, r, t)
-        In the kernel's reading order: weight w[i, j] meets a[r, t] with
-        ``r = s1 x + d1 i - p1`` and ``t = s2 y + d2 j - p2``. When r is outside
-        0..H-1 or t outside 0..W-1 the tap reads the padding, a zero.
+    list of (i, j, p, q)
+        In the kernel's reading order: weight w[i, j] meets a[p, q] with
+        ``p = s1 x + d1 i - P1`` and ``q = s2 y + d2 j - P2``. When p is outside
+        0..H-1 or q outside 0..W-1 the tap reads the padding, a zero.
     """
     _, (kh, kw), out, s, p, d = _explorer_geometry(in_shape, kernel_shape, stride,
                                                    padding, dilation)
@@ -694,47 +697,47 @@ def window_taps(x: int, y: int, in_shape, kernel_shape, stride=1, padding=0,
             for i in range(kh) for j in range(kw)]
 
 
-def input_routes(r: int, t: int, in_shape, kernel_shape, stride=1, padding=0,
+def input_routes(p: int, q: int, in_shape, kernel_shape, stride=1, padding=0,
                  dilation=1):
-    """Every output that a[r, t] feeds, and the weight on the way.
+    """Every output that a[p, q] feeds, and the weight on the way.
 
-    By eq. (ch7-connection), w[i, j] carries a[r, t] to z[x, y] exactly when
-    ``r + p1 = s1 x + d1 i`` and ``t + p2 = s2 y + d2 j`` with 0 <= x < OH,
-    0 <= y < OW, 0 <= i < KH and 0 <= j < KW, so that::
+    By eq. (ch7-connection), w[i, j] carries a[p, q] (layer l) to z[x, y]
+    (layer l+1) exactly when ``p + P1 = s1 x + d1 i`` and ``q + P2 = s2 y + d2 j``
+    with 0 <= x < OH, 0 <= y < OW, 0 <= i < KH and 0 <= j < KW, so that::
 
-        dC/da[r, t] = sum over the routes (x, y, i, j) of delta[x, y] w[i, j].
+        dC/da[p, q] = sum over the routes (x, y, i, j) of delta[x, y] w[i, j].
 
     Parameters
     ----------
-    r, t : int
-        The input cell, 0 <= r < H and 0 <= t < W.
+    p, q : int
+        The input cell, 0 <= p < H and 0 <= q < W.
     in_shape, kernel_shape, stride, padding, dilation
         As in :func:`window_taps`.
 
     Returns
     -------
     list of (x, y, i, j)
-        In the kernel's reading order. Empty when no window reads a[r, t]: its
+        In the kernel's reading order. Empty when no window reads a[p, q]: its
         gradient is then 0.
     """
-    hw, (kh, kw), (oh, ow), s, p, d = _explorer_geometry(
+    hw, (kh, kw), (oh, ow), s, pad, d = _explorer_geometry(
         in_shape, kernel_shape, stride, padding, dilation)
-    _check_cell(("r", "t"), (r, t), hw, "input")
+    _check_cell(("p", "q"), (p, q), hw, "input")
     routes = []
     for i in range(kh):
-        x, rest = divmod(r + p[0] - d[0] * i, s[0])
+        x, rest = divmod(p + pad[0] - d[0] * i, s[0])
         if rest or not 0 <= x < oh:
             continue
         for j in range(kw):
-            y, rest = divmod(t + p[1] - d[1] * j, s[1])
+            y, rest = divmod(q + pad[1] - d[1] * j, s[1])
             if not rest and 0 <= y < ow:
                 routes.append((x, y, i, j))
     return routes
 
 
 def read_mask(in_shape, kernel_shape, stride=1, padding=0, dilation=1):
-    """Which input cells some window reads: ``mask[r, t]`` is True when
-    :func:`input_routes` of (r, t) is not empty.
+    """Which input cells some window reads: ``mask[p, q]`` is True when
+    :func:`input_routes` of (p, q) is not empty.
 
     Returns
     -------
@@ -745,9 +748,9 @@ def read_mask(in_shape, kernel_shape, stride=1, padding=0, dilation=1):
     """
     hw, _, _, _, _, _ = _explorer_geometry(in_shape, kernel_shape, stride, padding,
                                            dilation)
-    return np.array([[bool(input_routes(r, t, in_shape, kernel_shape, stride,
+    return np.array([[bool(input_routes(p, q, in_shape, kernel_shape, stride,
                                         padding, dilation))
-                      for t in range(hw[1])] for r in range(hw[0])], dtype=bool)
+                      for q in range(hw[1])] for p in range(hw[0])], dtype=bool)
 
 
 def rotated_kernel_view(delta, in_shape, kernel_shape, stride=1, padding=0,
@@ -756,13 +759,13 @@ def rotated_kernel_view(delta, in_shape, kernel_shape, stride=1, padding=0,
 
     Eq. (ch7-general) for one channel, written as one valid correlation::
 
-        dC/da[r, t] = sum_{u=0}^{d1 (KH-1)} sum_{v=0}^{d2 (KW-1)}
-                      G[r + u, t + v] rot180(w_d)[u, v],
+        dC/da[p, q] = sum_{u=0}^{d1 (KH-1)} sum_{v=0}^{d2 (KW-1)}
+                      G[p + u, q + v] rot180(w_d)[u, v],
 
-    for r = 0..H-1, t = 0..W-1, with ``G[o1 + s1 x, o2 + s2 y] = delta[x, y]``
-    (offset ``o = d (K - 1) - p``) and G zero elsewhere: the deltas with
-    ``s - 1`` zeros between them, padded for the full correlation, and the ``p``
-    rows of padding already cropped. A delta that would fall outside G (an
+    for p = 0..H-1, q = 0..W-1, with ``G[o1 + s1 x, o2 + s2 y] = delta[x, y]``
+    (offset ``o = d (K - 1) - P`` for padding P) and G zero elsewhere: the deltas
+    with ``s - 1`` zeros between them, padded for the full correlation, and the
+    ``P`` rows of padding already cropped. A delta that would fall outside G (an
     output whose window holds padding only) reaches no input.
 
     Parameters

@@ -180,19 +180,26 @@ def test_exercise_4_2_sentences_are_true():
         "d": correlate2d(delta, rot180(w), "full"),
     }
 
-    def input_gradient(kernel):  # of the layer z = a ⋆ kernel (valid)
+    def input_gradient(kernel):  # of the layer z = corr_valid(a, kernel)
         _, cache = conv2d_forward(a[None, None], kernel[None, None])
         return conv2d_backward(delta[None, None], cache)[0][0, 0]
 
     cross_correlation_rule = input_gradient(w)
-    true_convolution_rule = input_gradient(rot180(w))  # a ∗ w = a ⋆ rot180(w)
+    # conv_valid(a, w) = corr_valid(a, rot180(w))
+    true_convolution_rule = input_gradient(rot180(w))
     assert np.allclose(convolve2d(a, w, "valid"), correlate2d(a, rot180(w), "valid"))
     # (a) and (d) are the same numbers, the rule of a cross-correlation layer
     assert np.allclose(options["a"], options["d"])
     assert np.allclose(options["a"], cross_correlation_rule)
     assert not np.allclose(options["a"], true_convolution_rule)
-    # (b) is the rule of the true-convolution layer
+    # (b) is the rule of the true-convolution layer, and the remark printed
+    # with "Right." names it truly: conv_full(delta, rot180(w)) = corr_full(delta, w)
     assert np.allclose(options["b"], true_convolution_rule)
+    assert np.allclose(options["b"], correlate2d(delta, w, "full"))
+    right_42 = next(k.right for k in KEYS if k.exercise == "4.2")
+    assert "conv_full(delta, rot180(w))" in right_42
+    assert "corr_full(delta, w)" in right_42
+    assert "⋆" not in right_42 and "full_correlate" not in right_42
     # (c) alone has the wrong mode: smaller than layer l
     assert options["c"].shape != a.shape
     assert all(options[o].shape == a.shape for o in "abd")

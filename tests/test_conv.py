@@ -472,7 +472,7 @@ def test_valid_mode_refuses_a_kernel_larger_than_the_input_where_scipy_swaps(k_s
     scipy_swaps = k_shape[0] >= 3 and k_shape[1] >= 2
     for ours, theirs in ((correlate2d, signal.correlate2d),
                          (convolve2d, signal.convolve2d)):
-        with pytest.raises(ValueError, match="does not swap a and k"):
+        with pytest.raises(ValueError, match="does not swap a and w"):
             ours(a, k, "valid")
         if scipy_swaps:  # what SciPy returns instead: the input slid over the kernel
             swapped = theirs(k, a, "valid")

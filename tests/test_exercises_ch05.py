@@ -43,6 +43,22 @@ def test_ch05_slip_shape():
     assert not ex5.check_slip_shape("1x1")
 
 
+def test_ch05_slip_messages_name_the_books_layer_pair(capsys):
+    """Layer l feeds layer l+1: the slip puts a^{l+1} (the output's 6x6 shape, like
+    delta^{l+1}) where the input a^l (8x8) belongs, and a^l gives the 3x3 kernel."""
+    a_l, out = np.ones((8, 8)), np.ones((6, 6))
+    assert correlate2d(a_l, out, "valid").shape == (3, 3)
+    capsys.readouterr()
+    assert not ex5.check_slip_shape((3, 3))
+    assert not ex5.check_slip_shape((6, 6))
+    said = " ".join(capsys.readouterr().out.split())
+    assert "delta^{l+1} and a^{l+1}" in said
+    key = next(k for k in ex5.answer_keys() if k.exercise == "5.4")
+    assert "a^l, which is 8x8" in key.right
+    for text in (said, key.right, key.hint):
+        assert "l - 1" not in text and "l-1" not in text and "delta^l " not in text
+
+
 def test_ch05_batch_weight_gradient():
     def right(x, delta, k_shape, padding):
         p = padding

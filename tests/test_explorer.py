@@ -99,7 +99,7 @@ def test_unread_rows_are_the_leftover_rows_and_the_gaps_of_a_dilated_stride():
     (lambda: window_taps(2, 0, (6, 6), (3, 3), 2), ValueError,
      ["(x, y)", "2x2 output", "(2, 0)"]),
     (lambda: input_routes(0, 6, (6, 6), (3, 3)), ValueError,
-     ["(r, t)", "6x6 input", "(0, 6)"]),
+     ["(p, q)", "6x6 input", "(0, 6)"]),
     (lambda: rotated_kernel_view(np.zeros((3, 3)), (6, 6), (3, 3)), ValueError,
      ["delta", "(4, 4)", "(3, 3)"]),
     (lambda: rotated_kernel_view("deltas", (6, 6), (3, 3)), TypeError, ["delta"]),

@@ -123,11 +123,12 @@ def check_kernel_entry(kernel_entry) -> bool:
                                  f"a[{xp},{yp}]; kernel_entry gives {got!r:.40}. " + (
                                   "That is (j, i): the first index is the row. "
                                   if swapped else "") +
-                                 "Output z[x, y] reads a[x+i, y+j] through k[i, j], "
+                                 "Output z[x, y] reads a[x+i, y+j] through w[i, j], "
                                  "for i, j in 0..1.")
-    return ex.report(True, "Entry (r, c) is k[x'-x, y'-y] inside the window, 0 "
-                     "outside: it depends only on the offset between output and "
-                     "input, which is what makes the matrix (block) Toeplitz.", "")
+    return ex.report(True, "Entry (r, c), with r = 3x + y and c = 4p + q, is "
+                     "w[p-x, q-y] inside the window, 0 outside: it depends only "
+                     "on the offset between output and input, which is what "
+                     "makes the matrix (block) Toeplitz.", "")
 
 
 def check_nonzeros(n) -> bool:

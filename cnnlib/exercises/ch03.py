@@ -31,7 +31,7 @@ __all__ = [
     "check_strided",
 ]
 
-#: The input and kernel of Exercise 3.2.
+#: The input a and the kernel w of Exercise 3.2.
 EXERCISE_A = np.array([[2.0, 0.0, 1.0], [1.0, 3.0, 0.0], [0.0, 1.0, 2.0]])
 EXERCISE_K = np.array([[1.0, 2.0], [0.0, -1.0]])
 
@@ -49,8 +49,8 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
         ex.AnswerKey(
             "3.2", _HERE + "check_by_hand", "full_convolution_11", "number",
             full[1, 1], right,
-            "(a ∗ k)[1, 1] = sum over i, j of a[1 - i, 1 - j] k[i, j], with a = 0 "
-            "outside its 3 x 3.",
+            "conv_full(a, w)[1, 1] = sum over i, j of a[1 - i, 1 - j] w[i, j], "
+            "with a = 0 outside its 3 x 3.",
             (ex.Mistake(correlate2d(a, k, "full")[1, 1],
                         "that is the full cross-correlation at [1, 1]; the "
                         "convolution flips the kernel."),
@@ -61,7 +61,7 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
         ex.AnswerKey(
             "3.2", _HERE + "check_by_hand", "valid_correlation_01", "number",
             valid[0, 1], right,
-            "(a ⋆ k)[0, 1] = sum over i, j of a[0 + i, 1 + j] k[i, j].",
+            "corr_valid(a, w)[0, 1] = sum over i, j of a[0 + i, 1 + j] w[i, j].",
             (ex.Mistake(convolve2d(a, k, "valid")[0, 1],
                         "that is the valid convolution at [0, 1]; a "
                         "cross-correlation does not flip the kernel."),
@@ -107,8 +107,9 @@ def check_output_size(output_size) -> bool:
 
 
 def check_by_hand(full_convolution_11, valid_correlation_01) -> bool:
-    """Exercise 3.2: for ``EXERCISE_A`` and ``EXERCISE_K``, the full convolution
-    at [1, 1] and the valid cross-correlation at [0, 1]."""
+    """Exercise 3.2: for a = ``EXERCISE_A`` and the kernel w = ``EXERCISE_K``, the
+    full convolution conv_full(a, w)[1, 1] and the valid cross-correlation
+    corr_valid(a, w)[0, 1] = Σ_i Σ_j a[i, 1 + j] w[i, j]."""
     return ex.check_keys(answer_keys(), "check_by_hand",
                          [full_convolution_11, valid_correlation_01])
 
@@ -124,9 +125,9 @@ def check_symmetric_kernel(k) -> bool:
         return ex.report(False, "", "a constant kernel is too easy: use at least two "
                          "different values.")
     same = np.array_equal(rot180(k), k)
-    return ex.report(same, "k equals rot180(k): k[i, j] = k[2 - i, 2 - j] for all i, j.",
+    return ex.report(same, "w equals rot180(w): w[i, j] = w[2 - i, 2 - j] for all i, j.",
                      "on a random input the two operations differ. Since "
-                     "a ∗ k = a ⋆ rot180(k), what must rot180(k) be?")
+                     "conv(a, w) = corr(a, rot180(w)), what must rot180(w) be?")
 
 
 def check_strided(strided) -> bool:

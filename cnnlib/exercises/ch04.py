@@ -77,8 +77,9 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
         ex.AnswerKey(
             "4.2", _HERE + "check_rule_for_true_convolution", "choice", "option",
             "b",
-            "(b), which equals full_correlate(delta, w): the backward pass uses "
-            "the forward operation, in full mode, with the kernel rotated.",
+            "(b), conv_full(delta, rot180(w)), which equals corr_full(delta, w): "
+            "the backward pass applies the forward operation again, in full mode, "
+            "with the kernel rotated by 180 degrees.",
             "Which operation does the forward pass use, and which mode makes the "
             "result as large as layer l?",
             tuple(ex.Mistake(letter, says) for letter, says in RULE_MISTAKES.items()),
@@ -87,18 +88,20 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
 
 
 def check_input_gradient_by_hand(values) -> bool:
-    """Exercise 4.1: dC/da^l (shape (3, 3)) for the layer z^{l+1} = a^l ⋆ w^{l+1}
-    with ``EXERCISE_KERNEL`` and ``EXERCISE_DELTA``."""
+    """Exercise 4.1: ∂C/∂a^l (shape (3, 3)) for the cross-correlation layer
+    z^{l+1} = corr_valid(a^l, w^{l+1}) + b^{l+1} with ``EXERCISE_KERNEL`` (w^{l+1})
+    and ``EXERCISE_DELTA`` (δ^{l+1}): ∂C/∂a^l = corr_full(δ^{l+1}, rot180(w^{l+1}))."""
     return ex.check_keys(answer_keys(), "check_input_gradient_by_hand", [values])
 
 
 def check_rule_for_true_convolution(choice: str) -> bool:
-    """Exercise 4.2: which expression is δ^l for z^{l+1} = a^l ∗ w^{l+1} + b^{l+1}?
+    """Exercise 4.2: which expression is δ^l for the true-convolution layer
+    z^{l+1} = conv_valid(a^l, w^{l+1}) + b^{l+1}?
 
-    (a) full_convolve(δ^{l+1}, w^{l+1}) ⊙ σ′(z^l)
-    (b) full_convolve(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
-    (c) valid_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
-    (d) full_correlate(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
+    (a) conv_full(δ^{l+1}, w^{l+1}) ⊙ σ′(z^l)
+    (b) conv_full(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
+    (c) corr_valid(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
+    (d) corr_full(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l)
     """
     return ex.check_keys(answer_keys(), "check_rule_for_true_convolution", [choice])
 
@@ -119,9 +122,10 @@ def check_mixup_is_hidden(w) -> bool:
 
 
 def check_strided_delta(func) -> bool:
-    """Exercise 4.4: ``func(delta, w, in_shape)`` returns dC/da (shape ``in_shape``)
-    for one channel and z = a ⋆ w with stride 2, no padding; ``delta`` has shape
-    (OH, OW), ``w`` (KH, KW)."""
+    """Exercise 4.4: ``func(delta, w, in_shape)`` returns ∂C/∂a^l (shape
+    ``in_shape``) for one channel and the cross-correlation layer
+    z^{l+1}[x, y] = Σ_i Σ_j a^l[2x + i, 2y + j] w^{l+1}[i, j] (stride 2, no padding);
+    ``delta`` (δ^{l+1}) has shape (OH, OW), ``w`` (KH, KW)."""
 
     def cases():
         rng = np.random.default_rng(4)
@@ -148,8 +152,10 @@ def check_strided_delta(func) -> bool:
 
 
 def check_multichannel_delta(func) -> bool:
-    """Exercise 4.5: ``func(delta, w)`` with ``delta`` of shape (F, OH, OW) and
-    ``w`` of shape (F, C, KH, KW) returns dC/da of shape (C, OH+KH-1, OW+KW-1)."""
+    """Exercise 4.5: ``func(delta, w)`` with ``delta`` (δ^{l+1}) of shape
+    (F, OH, OW) and ``w`` (w^{l+1}) of shape (F, C, KH, KW) returns ∂C/∂a^l of
+    shape (C, OH+KH-1, OW+KW-1): ∂C/∂a^l[c] = Σ_f corr_full(δ^{l+1}[f],
+    rot180(w^{l+1}[f, c]))."""
     rng = np.random.default_rng(5)
     f, c, kh, kw = 3, 2, 3, 2
     w = rng.normal(size=(f, c, kh, kw))

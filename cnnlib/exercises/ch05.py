@@ -33,7 +33,7 @@ __all__ = [
     "check_weight_gradient_by_hand",
 ]
 
-#: Exercise 5.1: the activations a^{l-1} (3x3) and the deltas δ^l (2x2).
+#: Exercise 5.1: the activations a^l (3x3) and the deltas δ^{l+1} (2x2).
 EXERCISE_ACTIVATIONS = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0], [3.0, 1.0, 0.0]])
 EXERCISE_DELTA = np.array([[1.0, 0.0], [-1.0, 2.0]])
 
@@ -65,7 +65,8 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
     right_52 = ("One entry per output at which the weight meets a real input; "
                 "with padding, some of its products are with the padding's zeros, "
                 "which are not inputs and have no matrix column.")
-    # Exercise 5.4: the seed's slip, delta^l * rot180(a^l), both 6x6 (valid)
+    # Exercise 5.4: the seed's slip, conv_valid(δ^{l+1}, rot180(a^{l+1})),
+    # both grids 6x6
     out = np.ones(conv2d_output_shape((8, 8), (3, 3)))
     slip = convolve2d(out, rot180(out), "valid").shape
     return (
@@ -107,20 +108,23 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
         ex.AnswerKey(
             "5.4", _HERE + "check_slip_shape", "shape", "shape", slip,
             "A 1x1 result cannot be the gradient of a 3x3 kernel: the activations "
-            "must be those of layer l - 1, which are 8x8.",
-            "Both delta^l and a^l have the shape of the layer's output. What does "
-            "a valid convolution of two grids of one shape give?",
+            "must be the layer's input a^l, which is 8x8.",
+            "Both delta^{l+1} and a^{l+1} have the shape of the layer's output. "
+            "What does a valid convolution of two grids of one shape give?",
             (ex.Mistake((3, 3), "(3, 3) is the shape the weight gradient needs, but "
-                        "the printed formula does not give it: delta^l and a^l both "
-                        "have the output's shape."),
-             ex.Mistake(out.shape, f"{out.shape} is the shape of delta^l and a^l "
-                        "themselves; a valid convolution of the two is smaller."))),
+                        "the printed formula does not give it: delta^{l+1} and "
+                        "a^{l+1} both have the output's shape."),
+             ex.Mistake(out.shape, f"{out.shape} is the shape of delta^{{l+1}} and "
+                        "a^{l+1} themselves; a valid convolution of the two is "
+                        "smaller."))),
     )
 
 
 def check_weight_gradient_by_hand(dw, db) -> bool:
-    """Exercise 5.1: dC/dw^l (shape (2, 2)) and dC/db^l (a number) for the layer
-    z^l = a^{l-1} ⋆ w^l + b^l with ``EXERCISE_ACTIVATIONS`` and ``EXERCISE_DELTA``."""
+    """Exercise 5.1: ∂C/∂w^{l+1} (shape (2, 2)) and ∂C/∂b^{l+1} (a number) for the
+    layer z^{l+1} = corr_valid(a^l, w^{l+1}) + b^{l+1} with ``EXERCISE_ACTIVATIONS``
+    (a^l) and ``EXERCISE_DELTA`` (δ^{l+1}): ∂C/∂w^{l+1} = corr_valid(a^l, δ^{l+1})
+    and ∂C/∂b^{l+1} = Σ_x Σ_y δ^{l+1}[x, y]."""
     return ex.check_keys(answer_keys(), "check_weight_gradient_by_hand", [dw, db])
 
 
@@ -131,8 +135,10 @@ def check_tied_counts(no_padding, padding_one) -> bool:
 
 
 def check_strided_weight_gradient(func) -> bool:
-    """Exercise 5.3: ``func(a, delta, k_shape)`` returns dC/dw (shape ``k_shape``)
-    for one channel and z = a ⋆ w with stride 2, no padding."""
+    """Exercise 5.3: ``func(a, delta, k_shape)`` returns ∂C/∂w^{l+1} (shape
+    ``k_shape``) for one channel and the cross-correlation layer
+    z^{l+1}[x, y] = Σ_i Σ_j a^l[2x + i, 2y + j] w^{l+1}[i, j] (stride 2, no
+    padding): ∂C/∂w^{l+1}[i, j] = Σ_x Σ_y δ^{l+1}[x, y] a^l[2x + i, 2y + j]."""
 
     def cases():
         rng = np.random.default_rng(53)
@@ -152,15 +158,19 @@ def check_strided_weight_gradient(func) -> bool:
 
 
 def check_slip_shape(shape) -> bool:
-    """Exercise 5.4: the shape of the valid convolution δ^l ∗ rot180(a^l) for a
-    layer with an 8x8 input a^{l-1} and a 3x3 kernel (the seed's slip)."""
+    """Exercise 5.4: the shape of the valid convolution
+    conv_valid(δ^{l+1}, rot180(a^{l+1})) for a layer l+1 with an 8x8 input a^l
+    and a 3x3 kernel (the seed's slip: a^{l+1} where a^l belongs)."""
     return ex.check_keys(answer_keys(), "check_slip_shape", [shape])
 
 
 def check_batch_weight_gradient(func) -> bool:
-    """Exercise 5.5: ``func(x, delta, k_shape, padding)`` with ``x`` of shape
-    (N, C, H, W) and ``delta`` of shape (N, F, OH, OW) returns ``(dw, db)`` of
-    shapes (F, C, KH, KW) and (F,), for stride 1."""
+    """Exercise 5.5: ``func(x, delta, k_shape, padding)`` with ``x`` (a^l) of shape
+    (N, C, H, W) and ``delta`` (δ^{l+1}) of shape (N, F, OH, OW) returns
+    ``(dw, db)`` of shapes (F, C, KH, KW) and (F,), for stride 1 (ch5-dw-batch)::
+
+        ∂C/∂w^{l+1}[f, c, i, j] = Σ_n Σ_x Σ_y δ^{l+1}[n, f, x, y] a_P^l[n, c, x+i, y+j]
+        ∂C/∂b^{l+1}[f] = Σ_n Σ_x Σ_y δ^{l+1}[n, f, x, y]"""
     rng = np.random.default_rng(55)
     x = rng.normal(size=(3, 2, 6, 5))
     k_shape, padding = (3, 2), 1

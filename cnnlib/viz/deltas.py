@@ -5,12 +5,15 @@ layer l+1 does position (p, q) of layer l feed, and through which weight.
 :class:`DeltaPropagation` draws the answer as the full cross-correlation of
 the zero-padded delta map with the rotated kernel, one position at a time.
 
-The forward pass is a cross-correlation, z^{l+1} = a^l ⋆ w^{l+1} + b^{l+1}
-(as in :func:`cnnlib.conv2d_forward`), so::
+The forward pass is a cross-correlation,
+z^{l+1} = corr_valid(a^l, w^{l+1}) + b^{l+1} (as in :func:`cnnlib.conv2d_forward`),
+so::
 
     δ^l[p, q] = σ′(z^l[p, q]) · Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} δ^{l+1}[p-i, q-j] w[i, j]
 
-with the out-of-range deltas read as zeros: equation (ch4-delta-sum) of the book.
+for p = 0..H-1, q = 0..W-1 (w = w^{l+1}), with the out-of-range deltas read as
+zeros: equation (ch4-delta-sum) of the book,
+δ^l = corr_full(δ^{l+1}, rot180(w^{l+1})) ⊙ σ′(z^l).
 """
 
 from __future__ import annotations

@@ -1,21 +1,25 @@
 """Chapter 7: the forward/backward explorer of one small convolution layer.
 
 :class:`LayerExplorer` draws one layer, a 6 x 6 input and a 3 x 3 kernel holding
-1 to 9, under every combination of stride s in {1, 2}, padding p in {0, 1} and
-dilation d in {1, 2} (PyTorch's meanings). Forward, the reader picks an output
+1 to 9, under every combination of stride s in {1, 2}, padding P in {0, 1} and
+dilation d in {1, 2} (PyTorch's meanings); layer l (the input a^l) feeds layer
+l+1 (the output z^{l+1}, the deltas δ^{l+1}). Forward, the reader picks an output
 cell and sees the window of inputs it reads and the weight each one meets,
 eq. (ch7-forward)::
 
-    z[x, y] = sum_{i=0}^{2} sum_{j=0}^{2} a_p[s x + d i, s y + d j] w[i, j].
+    z^{l+1}[x, y] = sum_{i=0}^{2} sum_{j=0}^{2} a_P^l[s x + d i, s y + d j] w[i, j],
+
+where a_P^l is a^l with P zeros added on each side.
 
 Backward, the reader picks an input cell and sees every delta that reaches it
 and the weight each passes through, as the kernel rotated by 180 degrees (with
 holes when d = 2) lying on the deltas spread out with s - 1 zeros between them,
 eq. (ch7-general) for one channel::
 
-    dC/da[r, t] = sum_u sum_v G[r + u, t + v] rot180(w_d)[u, v]
+    dC/da^l[p, q] = sum_u sum_v G[p + u, q + v] rot180(w_d)[u, v]
 
-(G from :func:`cnnlib.rules.rotated_kernel_view`). Input cells that no window
+(G from :func:`cnnlib.rules.rotated_kernel_view`; (p, q) is a position of layer
+l, (x, y) one of layer l+1). Input cells that no window
 reads are hatched and labelled; their gradient is 0. The index counting is in
 :mod:`cnnlib.rules`, the numbers come from :func:`cnnlib.conv2d_forward` and
 :func:`cnnlib.conv2d_backward`.
@@ -118,9 +122,9 @@ class _SceneBackground(FrozenBackground):
 class LayerExplorer(Drawing):
     """One layer, forward and backward, under every stride, padding and dilation.
 
-    Left: the input a^l (forward; padded with a grey ring of zeros when p = 1)
+    Left: the input a^l (forward; padded with a grey ring of zeros when P = 1)
     or its gradient dC/da^l (backward). Right: the output z^{l+1} (forward) or
-    the grid G that the rotated kernel slides over (backward): the deltas with
+    the grid G that the rotated kernel slides over (backward): the deltas δ^{l+1} with
     s - 1 zeros between them, padded. Below: the kernel w (and rot180(w)), a
     legend, and the sum of the picked cell written out.
 
@@ -129,7 +133,7 @@ class LayerExplorer(Drawing):
     a : array_like, shape (6, 6), optional
         The input a^l (default :data:`EXAMPLE_INPUT`).
     w : array_like, shape (3, 3), optional
-        The kernel (default 1..9, row by row).
+        The kernel w^{l+1} (default 1..9, row by row).
     deltas : array_like, shape (6, 6), optional
         dC/dz is its top-left O_H x O_W block (default :data:`EXAMPLE_DELTAS`).
     dpi : int
@@ -152,7 +156,7 @@ class LayerExplorer(Drawing):
             Param("direction", "Direction",
                   options=(("Forward", "forward"), ("Backward", "backward"))),
             Param("stride", "Stride s", options=(("1", 1), ("2", 2))),
-            Param("padding", "Padding p", options=(("0", 0), ("1", 1))),
+            Param("padding", "Padding P", options=(("0", 0), ("1", 1))),
             Param("dilation", "Dilation d", options=(("1", 1), ("2", 2))),
             Param("row", "Row of the picked cell", 0, self.H - 1),
             Param("col", "Column of the picked cell", 0, self.W - 1),
@@ -373,7 +377,7 @@ class LayerExplorer(Drawing):
             index_spots += ([(X_B - 0.95, float(k)) for k in range(oh)]
                             + [(X_B + k, -0.72) for k in range(ow)])
             titles = ("aˡ" + (", padded" if p else "") + ": the window of z[x, y]",
-                      f"zˡ⁺¹ = aˡ ⋆ w: {oh}×{ow}", "")
+                      f"zˡ⁺¹ = corr(aˡ, w): {oh}×{ow}", "")
             grid_a, grid_b = self.a, L["z"]
         else:
             put(L["dx"].ravel(), inputs)
@@ -393,7 +397,7 @@ class LayerExplorer(Drawing):
                       "rot180(w)")
             grid_a, grid_b = L["dx"], G
         unread = int((~L["read"]).sum())
-        info = (f"s = {s}, p = {p}, d = {d}: output {oh}×{ow}",
+        info = (f"s = {s}, P = {p}, d = {d}: output {oh}×{ow}",
                 f"{unread} input cells never read" if unread
                 else "every input cell is read")
         self._scenes[key] = {"faces": faces, "texts": texts, "spots": spots,
@@ -435,7 +439,8 @@ class LayerExplorer(Drawing):
                       float(self.w[i, j])) for i, j, rr, tt in taps]
             value = float(L["z"][x, y])
             lhs = f"z[{x}, {y}] = "
-            second = (f"reads aₚ[{s}·{x} + {d}i, {s}·{y} + {d}j] · w[i, j] for "
+            second = (r"reads $\mathregular{a^l_P}$"
+                      f"[{s}·{x} + {d}i, {s}·{y} + {d}j] · w[i, j] for "
                       "i, j = 0..2 (grey: padding, zeros)")
         else:
             r, t = cell = (row, col)

@@ -10,8 +10,11 @@ shows the weight matrix of a chosen stage together with the image, the window
 of a chosen output neuron and the sum it computes.
 
 Indices are 0-based and images are flattened row by row: input pixel
-``a[x', y']`` of an H x W image is column ``c = x' W + y'`` of the matrix, and
-output ``z[x, y]`` of an OH x OW output is row ``r = x OW + y``.
+``a[p, q]`` of an H x W image (layer l) is column ``c = p W + q`` of the matrix,
+and output ``z[x, y]`` of an OH x OW output (layer l+1) is row ``r = x OW + y``.
+In the shared stage row r holds ``w[p - x, q - y]`` in column c when
+0 <= p - x < KH and 0 <= q - y < KW, else 0, so that
+z[x, y] = Σ_i Σ_j w[i, j] a[x + i, y + j] = corr_valid(a, w)[x, y].
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def sharing_networks_figure(in_hw=(4, 4), k_hw=(2, 2), *, width=7.4, height=4.2,
                                       colors=[KERNEL_COLORS[e]],
                                       linestyles=[KERNEL_STYLES[e]], linewidths=1.8,
                                       transform=fig.transFigure))
-        fig.text(x0 + 0.05, 0.06, f"k[{e // kw},{e % kw}]", va="center",
+        fig.text(x0 + 0.05, 0.06, f"w[{e // kw},{e % kw}]", va="center",
                  fontsize=9)
     return fig
 
@@ -232,7 +235,7 @@ class WeightSharingDrawing(Drawing):
                  [f"{c // w},{c % w}" for c in range(n_cols)], size=9, va="bottom")
         TextGrid(mat, [(-0.15, r + 0.5) for r in range(n_rows)],
                  [f"{r // ow},{r % ow}" for r in range(n_rows)], size=9, ha="right")
-        PathText(mat, n_cols / 2, -0.95, "columns: input pixels a[x′, y′]    rows: "
+        PathText(mat, n_cols / 2, -0.95, "columns: input pixels a[p, q]    rows: "
                  "outputs z[x, y]", size=9.5, va="bottom")
         self.row_mark = Rectangle((0, 0), n_cols, 1, fill=False, lw=2.5,
                                   edgecolor=ROLE["highlight"], zorder=6)
@@ -284,7 +287,7 @@ class WeightSharingDrawing(Drawing):
                 labels.append("")
             elif stage == "shared":
                 i, j = divmod(self.idx[r, c], kw)
-                labels.append(f"$k_{{{i}{j}}}$")
+                labels.append(f"$w_{{{i}{j}}}$")
             else:
                 labels.append(num(v, ".1f"))
         self.cell_text.set_texts(labels)
@@ -309,7 +312,7 @@ class WeightSharingDrawing(Drawing):
         flat = self.a.ravel()
         if stage == "shared":
             terms = " + ".join(
-                f"k_{{{i}{j}}}\\,a_{{{x + i},{y + j}}}" for i in range(kh)
+                f"w_{{{i}{j}}}\\,a_{{{x + i},{y + j}}}" for i in range(kh)
                 for j in range(kw))
             nums = " + ".join(
                 f"{num(self.kernel[i, j], paren=True)}\\cdot"

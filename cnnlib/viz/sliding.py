@@ -1,11 +1,17 @@
 """Chapter 3 drawings: a kernel window sliding over an input.
 
 :class:`SlidingWindowDrawing` shows the (zero-padded) input, the kernel and the
-output of a cross-correlation ``a ⋆ k`` or a convolution ``a ∗ k`` in mode
-"valid", "same" or "full". The window of the chosen output cell is outlined on
-the input, each of its cells labelled with the kernel entry that multiplies it
-(for a convolution the labels come out rotated by 180 degrees), and the sum of
-products is written out with its numbers. :func:`modes_figure` draws the three
+output of a cross-correlation corr(a, w) or a true convolution conv(a, w) in
+mode "valid", "same" or "full"::
+
+    corr(a, w)[x, y] = Σ_{i=0}^{KH-1} Σ_{j=0}^{KW-1} a[x+i, y+j] w[i, j],
+
+x = 0..H-KH, y = 0..W-KW in "valid" mode (the other modes pad a with zeros
+first), and conv(a, w) = corr(a, rot180(w)) in "valid" and "full" mode. The
+window of the chosen output cell is outlined on the input, each of its cells
+labelled with the kernel entry that multiplies it (for a convolution the labels
+come out rotated by 180 degrees), and the sum of products is written out with
+its numbers. :func:`modes_figure` draws the three
 modes side by side.
 
 The numbers come from :func:`cnnlib.correlate2d` and :func:`cnnlib.convolve2d`;
@@ -44,11 +50,12 @@ class SlidingWindowDrawing(Drawing):
     a : array_like, shape (H, W)
         The input (small integers read best).
     k : array_like, shape (KH, KW)
-        The kernel.
+        The kernel, w in the book's formulas.
     mode : {"valid", "same", "full"}
     op : {"correlate", "convolve"}
-        Cross-correlation ``a ⋆ k`` (what a conv layer computes) or true
-        convolution ``a ∗ k``.
+        Cross-correlation corr(a, w) (slide the kernel, not rotated: what a
+        conv layer computes) or true convolution conv(a, w) (slide the kernel
+        rotated by 180 degrees).
     width, height, dpi : float
 
     Parameters of :meth:`update`: ``x`` and ``y``, the output row and column.
@@ -74,14 +81,14 @@ class SlidingWindowDrawing(Drawing):
         hp, wp = h + pt + pb, w + pl + pr
         self.params = (Param("x", "Output row x", 0, oh - 1),
                        Param("y", "Output column y", 0, ow - 1))
-        name = "cross-correlation a ⋆ k" if op == "correlate" else "convolution a ∗ k"
+        name = "cross-correlation" if op == "correlate" else "true convolution"
         flip = ("" if op == "correlate" else
                 " The kernel labels in the window are the kernel rotated by 180 "
-                "degrees: the bottom-right entry of k meets the top-left pixel.")
+                "degrees: the bottom-right entry of w meets the top-left pixel.")
         self.alt = (
-            f"The {name} in {mode} mode of a {h} by {w} input"
+            f"The {name} in {mode} mode of a {h} by {w} input a"
             + (f" padded with zeros to {hp} by {wp}" if (hp, wp) != (h, w) else "")
-            + f" with a {kh} by {kw} kernel, giving a {oh} by {ow} output. The "
+            + f" with a {kh} by {kw} kernel w, giving a {oh} by {ow} output. The "
             "window of the chosen output cell is outlined on the input, each of "
             "its cells labelled with the kernel entry that multiplies it, and the "
             "sum of the products is written out below." + flip
@@ -135,7 +142,7 @@ class SlidingWindowDrawing(Drawing):
                  [str(c) for c in range(kw)], size=9, va="bottom", color="#555555")
         TextGrid(ax, [(self.org_k[0] - 0.2, r + 0.5) for r in range(kh)],
                  [str(r) for r in range(kh)], size=9, ha="right", color="#555555")
-        PathText(ax, self.org_k[0] + kw / 2, -0.95, "kernel k", size=10.5,
+        PathText(ax, self.org_k[0] + kw / 2, -0.95, "kernel w", size=10.5,
                  va="bottom")
         # output
         self._grid(ax, self.org_z, oh, ow, "#FFFFFF")
@@ -177,7 +184,7 @@ class SlidingWindowDrawing(Drawing):
         grid_lines(ax, org, n_rows, n_cols, color="#555555")
 
     def terms(self, x: int, y: int) -> list[tuple]:
-        """The products of output (x, y): ``(i, j, r, c, k[i, j], a[r, c])`` for
+        """The products of output (x, y): ``(i, j, r, c, w[i, j], a[r, c])`` for
         every kernel entry, where (r, c) is the input position (in the
         unpadded input's indices, which may lie in the padding) it multiplies."""
         kh, kw = self.k.shape
@@ -187,7 +194,7 @@ class SlidingWindowDrawing(Drawing):
             for j in range(kw):
                 if self.op == "correlate":
                     r, c = r0 + i, c0 + j
-                else:  # (a ∗ k)[x, y] pairs k[i, j] with the mirrored position
+                else:  # conv(a, w)[x, y] pairs w[i, j] with the mirrored position
                     r, c = r0 + kh - 1 - i, c0 + kw - 1 - j
                 ap = self.ap[r + self.pad[0], c + self.pad[1]]
                 out.append((i, j, r, c, self.k[i, j], ap))
@@ -210,14 +217,14 @@ class SlidingWindowDrawing(Drawing):
         pos = [(self.org_a[0] + c + self.pad[1] + 0.06, r + self.pad[0] + 0.04)
                for (_, _, r, c, _, _) in terms]
         self.k_labels.set_offsets(pos)
-        self.k_labels.set_texts([f"$k_{{{i}{j}}}$" for (i, j, *_) in terms])
+        self.k_labels.set_texts([f"$w_{{{i}{j}}}$" for (i, j, *_) in terms])
         self.z_mark.set_xy((self.org_z[0] + y, x))
         n = x * ow + y
         self.z_text.set_texts([num(v) if m <= n else ""
                                for m, v in enumerate(self.z.ravel())])
         for i in range(kh):
             row = [t for t in terms if t[0] == i]
-            sym = " + ".join(f"a_{{{num(r)},{num(c)}}}k_{{{ii}{j}}}"
+            sym = " + ".join(f"a_{{{num(r)},{num(c)}}}w_{{{ii}{j}}}"
                              for (ii, j, r, c, _, _) in row)
             nums = " + ".join(f"{num(av, paren=True)}\\cdot{num(kv, paren=True)}"
                               for (*_, kv, av) in row)

@@ -1,12 +1,14 @@
 """Chapter 5: the gradient of one shared weight.
 
-Weight w^l[i, j] is used at every output position (x, y), always on the
-activation a^{l-1}[x+i, y+j]. Its gradient therefore adds up one product per
+Layer l feeds layer l+1 through z^{l+1} = corr_valid(a^l, w^{l+1}) + b^{l+1}.
+Weight w^{l+1}[i, j] is used at every output position (x, y), always on the
+activation a^l[x+i, y+j]. Its gradient therefore adds up one product per
 position::
 
-    ∂C/∂w^l[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^l[x, y] · a^{l-1}[x+i, y+j],
+    ∂C/∂w^{l+1}[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^{l+1}[x, y] · a^l[x+i, y+j],
 
-the valid cross-correlation of the activations with the delta map (ch5-dw).
+for i = 0..KH-1, j = 0..KW-1: the valid cross-correlation of the activations
+with the delta map, ∂C/∂w^{l+1} = corr_valid(a^l, δ^{l+1}) (ch5-dw).
 :func:`weight_gradient_pairs` lists the pairs, :class:`WeightGradient` draws
 them.
 """
@@ -26,7 +28,7 @@ from cnnlib.viz.core.text import PathText, num
 
 __all__ = ["WeightGradient"]
 
-#: Activations of layer l-1 in the chapter's running example (small integers).
+#: Activations a^l of layer l in the chapter's running example (small integers).
 EXAMPLE_ACTIVATIONS = np.array([
     [1.0, 0.0, 2.0, 1.0, 0.0],
     [0.0, 3.0, 1.0, 2.0, 1.0],
@@ -34,7 +36,7 @@ EXAMPLE_ACTIVATIONS = np.array([
     [1.0, 2.0, 3.0, 0.0, 1.0],
     [0.0, 1.0, 1.0, 2.0, 2.0],
 ])
-#: Deltas of layer l in the running example.
+#: Deltas δ^{l+1} of layer l+1 in the running example.
 EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 
 
@@ -42,11 +44,13 @@ EXAMPLE_DELTA = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, -2.0], [2.0, 1.0, -1.0]])
 class WeightGradient(Drawing):
     """Pick a weight (i, j); see the activation–delta pairs behind its gradient.
 
-    Left: the activations of layer l−1 with the window of the activations
-    that w[i, j] touched (dashed); the small number in each of its cells is
-    the delta that activation is paired with. Middle: the deltas of layer l,
-    every one of them used. Right: dC/dw filled in up to (i, j), the current
-    sum written out below.
+    Left: the activations a^l of layer l with the window of the activations
+    that w^{l+1}[i, j] multiplied (dashed); the small number in each of its
+    cells is the delta δ^{l+1}[x, y] that activation is paired with. Middle: the
+    deltas δ^{l+1} of layer l+1, every one of them used. Right: ∂C/∂w^{l+1}
+    filled in up to (i, j), the current sum written out below::
+
+        ∂C/∂w^{l+1}[i, j] = Σ_{x=0}^{OH-1} Σ_{y=0}^{OW-1} δ^{l+1}[x, y] · a^l[x+i, y+j]
     """
 
     def __init__(self, act=None, delta=None, dpi: int = 80):
@@ -61,8 +65,9 @@ class WeightGradient(Drawing):
         self.params = (Param("i", "Kernel row i", 0, kh - 1),
                        Param("j", "Kernel column j", 0, kw - 1))
         self.alt = (
-            f"The {h}x{w} activations of layer l-1, the {oh}x{ow} deltas of layer l "
-            f"and the {kh}x{kw} weight gradient. For the chosen weight (i, j) a "
+            f"The {h}x{w} activations of layer l, the {oh}x{ow} deltas of layer "
+            f"l+1 and the {kh}x{kw} gradient of the kernel of layer l+1. For the "
+            f"chosen weight (i, j) a "
             f"dashed {oh}x{ow} window marks the activations at (x+i, y+j); each is "
             "paired with the delta at (x, y), written in its corner, and the sum "
             "of the products is the gradient of that weight."
@@ -75,13 +80,13 @@ class WeightGradient(Drawing):
         ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.98))
         self.ax = ax
         GridArtist(ax, self.act, cmap=None, fmt="g", fontsize=10,
-                   title="aˡ⁻¹ (activations)")
+                   title="aˡ (activations)")
         GridArtist(ax, self.delta, cmap=None, fmt="g", fontsize=10,
                    origin=(x_d, 0.0),
-                   title="δˡ (deltas)")
+                   title="δˡ⁺¹ (deltas)")
         self.g_grid = GridArtist(ax, self.dw, cmap=None, fmt="g", fontsize=10,
                                  origin=(x_g, 0.0),
-                                 title="∂C/∂wˡ")
+                                 title="∂C/∂wˡ⁺¹")
         ax.add_patch(Rectangle((x_d - 0.5, -0.5), ow, oh, fill=False,
                                edgecolor=ROLE["delta"], linewidth=2.4, zorder=4))
         self.window = Rectangle((-0.5, -0.5), ow, oh, fill=False,
@@ -96,7 +101,7 @@ class WeightGradient(Drawing):
         self.current = Outlines(ax, 1, ROLE["highlight"], width=3.2)
         self.cover = CellCover(ax, (kh, kw), origin=(x_g, 0.0))
         top = max(h, oh) + 0.2
-        ax.text(-0.5, top, f"∂C/∂w[i, j] = Σₓ Σᵧ δˡ[x, y] · aˡ⁻¹[x+i, y+j],  "
+        ax.text(-0.5, top, f"∂C/∂wˡ⁺¹[i, j] = Σₓ Σᵧ δˡ⁺¹[x, y] · aˡ[x+i, y+j],  "
                 f"x = 0..{oh - 1},  y = 0..{ow - 1}", ha="left", va="top", fontsize=10)
         self.sum_text = PathText(ax, -0.5, top + 0.85, "", ha="left", va="top", size=10)
         ax.set_xlim(-0.9, width)
