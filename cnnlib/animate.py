@@ -28,6 +28,7 @@ import html
 import itertools
 import json
 import math
+import re
 import sys
 
 from cnnlib.validation import as_int, as_real, check_choice, check_instance
@@ -41,6 +42,8 @@ __all__ = ["MIN_NARROW_TEXT_PX", "AnimationHTML", "animation", "player_data"]
 MIN_NARROW_TEXT_PX = 9.0
 
 _COUNTER = itertools.count()
+#: Where a description is cut into the pieces stored once: after ". " and ", ".
+_PIECE = re.compile(r"(?<=\. )|(?<=, )")
 
 _STYLE = """
 .cnnlib-player{margin:1em 0;max-width:100%}
@@ -119,7 +122,7 @@ _SCRIPT = """
       img.hidden = false;
     }
     for (k = f.length; k < pool.length; k++) pool[k].hidden = true;
-    var text = D.prefix + D.text[i];
+    var text = D.prefix + D.text[i].map(function (k) { return D.parts[k]; }).join("");
     frame.alt = text;
     if (status.textContent !== text) status.textContent = text;
     ctls.forEach(function (c) {
@@ -271,7 +274,8 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
     each reached state: in :meth:`Drawing.combinations` order, or in the
     order of ``play``), ``frames`` and ``bases`` (see
     :class:`~cnnlib.viz.encode.FrameSet`), ``images``, ``w``/``h`` (image pixels),
-    ``prefix`` + ``text`` (the description of each state), ``play`` (state
+    ``prefix``, ``parts`` and ``text`` (the description of state ``i`` is
+    ``prefix`` followed by the ``parts`` listed in ``text[i]``), ``play`` (state
     indices that Play steps through) and ``interval`` (ms).
     """
     if not isinstance(drawing, Drawing):
@@ -314,12 +318,16 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
         drawing.update(**before)
     texts = [drawing.describe(c) for c in combos]
     prefix = _common_prefix(texts) if len(texts) > 1 else ""
+    # descriptions repeat their sentences and clauses: each is stored once
+    parts: dict[str, int] = {}
+    text = [[parts.setdefault(piece, len(parts))
+             for piece in _PIECE.split(t[len(prefix):])] for t in texts]
     data = {
         "sizes": sizes,
         "combo": [combo_frame[i] for i in range(len(combos))],
         "frames": fs.frames, "bases": fs.bases, "images": fs.images,
         "w": fs.width, "h": fs.height,
-        "prefix": prefix, "text": [t[len(prefix):] for t in texts],
+        "prefix": prefix, "parts": list(parts), "text": text,
         "play": play_idx, "interval": int(interval),
     }
     return data, fs

@@ -18,6 +18,12 @@ def data_of(markup: str) -> dict:
     return json.loads(m.group(1).replace("<\\/", "</"))
 
 
+def description(data: dict, i: int) -> str:
+    """The words the player shows for state ``i``: ``prefix`` and the
+    ``parts`` that ``text[i]`` lists."""
+    return data["prefix"] + "".join(data["parts"][k] for k in data["text"][i])
+
+
 def decode(url: str) -> np.ndarray:
     """A ``data:`` URL (PNG or WebP) as an RGBA float array."""
     from PIL import Image

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("matplotlib")
 PIL = pytest.importorskip("PIL")
 
-from playerdata import compose, data_of, decode, layers  # noqa: E402
+from playerdata import compose, data_of, decode, description, layers  # noqa: E402
 
 from cnnlib.animate import animation, player_data  # noqa: E402
 from cnnlib.viz import Drawing, GridArtist, Param, image, new_figure, png  # noqa: E402
@@ -126,7 +126,8 @@ def test_every_combination_has_its_frame_and_description(pick_player):
     combos = d.combinations()
     assert data["sizes"] == [3, 3, 2] and len(data["combo"]) == len(combos) == 18
     for i, state in enumerate(combos):
-        assert data["prefix"] + data["text"][i] == d.describe(state)
+        assert description(data, i) == d.describe(state)
+    assert len(set(data["parts"])) == len(data["parts"])   # each piece once
     # the combination index is mixed-radix, the last parameter fastest
     assert combos[7] == {"row": 1, "mode": "plain", "col": 3}
 
@@ -261,7 +262,7 @@ def test_reach_frames_stores_only_the_given_states_behind_one_step_slider():
     assert data["sizes"] == [3] and data["play"] == [0, 1, 2]
     states = [{**d.defaults(), **t} for t in tour]
     for i, state in enumerate(states):
-        assert data["prefix"] + data["text"][i] == d.describe(state)
+        assert description(data, i) == d.describe(state)
     assert data["frames"][data["combo"][0]] == []   # the first state is the background
     with d.at_dpi(SCALE * 20):
         for i, state in enumerate(states):
