@@ -11,8 +11,9 @@ figure shows (:meth:`Drawing.describe`). The player's script and style are
 written here and travel with it: nothing is loaded from another server.
 
 Frames are stored compactly (:mod:`cnnlib.viz.encode`): a background at two
-image pixels per CSS pixel, plus per-frame patches that are decoded only when
-their frame is first shown.
+image pixels per CSS pixel, a key frame per combination of the option
+parameters (patches over the background), and per-frame patches over their key
+frame, decoded only when their frame is first shown.
 
 In Python compiled to WebAssembly (the chapter run live in the browser, where
 the live panel above each player shows the same figure), :func:`animation`
@@ -27,6 +28,7 @@ import html
 import itertools
 import json
 import math
+import re
 import sys
 
 from cnnlib.validation import as_int, as_real, check_choice, check_instance
@@ -40,6 +42,8 @@ __all__ = ["MIN_NARROW_TEXT_PX", "AnimationHTML", "animation", "player_data"]
 MIN_NARROW_TEXT_PX = 9.0
 
 _COUNTER = itertools.count()
+#: Where a description is cut into the pieces stored once: after ". " and ", ".
+_PIECE = re.compile(r"(?<=\. )|(?<=, )")
 
 _STYLE = """
 .cnnlib-player{margin:1em 0;max-width:100%}
@@ -101,7 +105,8 @@ _SCRIPT = """
     return ctls.reduce(function (i, c, k) { return i * D.sizes[k] + get(c); }, 0);
   }
   function show() {
-    var i = combo(), f = D.frames[D.combo[i]];
+    var i = combo(), f = [];
+    for (var b = D.combo[i]; b >= 0; b = D.bases[b]) f = D.frames[b].concat(f);
     for (var k = 0; k < f.length; k++) {
       var p = f[k], img = pool[k];
       if (!img) {
@@ -117,7 +122,7 @@ _SCRIPT = """
       img.hidden = false;
     }
     for (k = f.length; k < pool.length; k++) pool[k].hidden = true;
-    var text = D.prefix + D.text[i];
+    var text = D.prefix + D.text[i].map(function (k) { return D.parts[k]; }).join("");
     frame.alt = text;
     if (status.textContent !== text) status.textContent = text;
     ctls.forEach(function (c) {
@@ -267,8 +272,10 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
 
     The data holds ``sizes`` (values per control), ``combo`` (the frame of
     each reached state: in :meth:`Drawing.combinations` order, or in the
-    order of ``play``), ``frames``, ``images``, ``w``/``h`` (image pixels),
-    ``prefix`` + ``text`` (the description of each state), ``play`` (state
+    order of ``play``), ``frames`` and ``bases`` (see
+    :class:`~cnnlib.viz.encode.FrameSet`), ``images``, ``w``/``h`` (image pixels),
+    ``prefix``, ``parts`` and ``text`` (the description of state ``i`` is
+    ``prefix`` followed by the ``parts`` listed in ``text[i]``), ``play`` (state
     indices that Play steps through) and ``interval`` (ms).
     """
     if not isinstance(drawing, Drawing):
@@ -297,21 +304,30 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
     before = drawing.state
     order = [start] + list(range(len(combos)))
     combo_frame: dict[int, int] = {}
+    # states with the same options (a setting) share a key frame
+    options = [p.name for p in params if p.options]
     try:
         with drawing.at_dpi(SCALE * css_dpi):
             for i in order:  # the initial state first: it is the background
                 if i not in combo_frame:
                     drawing.update(**combos[i])
-                    combo_frame[i] = fs.add(render_rgb(drawing.fig))
+                    group = tuple(combos[i][name] for name in options)
+                    combo_frame[i] = fs.add(render_rgb(drawing.fig),
+                                            group=group if options else None)
     finally:
         drawing.update(**before)
     texts = [drawing.describe(c) for c in combos]
     prefix = _common_prefix(texts) if len(texts) > 1 else ""
+    # descriptions repeat their sentences and clauses: each is stored once
+    parts: dict[str, int] = {}
+    text = [[parts.setdefault(piece, len(parts))
+             for piece in _PIECE.split(t[len(prefix):])] for t in texts]
     data = {
         "sizes": sizes,
         "combo": [combo_frame[i] for i in range(len(combos))],
-        "frames": fs.frames, "images": fs.images, "w": fs.width, "h": fs.height,
-        "prefix": prefix, "text": [t[len(prefix):] for t in texts],
+        "frames": fs.frames, "bases": fs.bases, "images": fs.images,
+        "w": fs.width, "h": fs.height,
+        "prefix": prefix, "parts": list(parts), "text": text,
         "play": play_idx, "interval": int(interval),
     }
     return data, fs

@@ -18,6 +18,12 @@ def data_of(markup: str) -> dict:
     return json.loads(m.group(1).replace("<\\/", "</"))
 
 
+def description(data: dict, i: int) -> str:
+    """The words the player shows for state ``i``: ``prefix`` and the
+    ``parts`` that ``text[i]`` lists."""
+    return data["prefix"] + "".join(data["parts"][k] for k in data["text"][i])
+
+
 def decode(url: str) -> np.ndarray:
     """A ``data:`` URL (PNG or WebP) as an RGBA float array."""
     from PIL import Image
@@ -28,12 +34,22 @@ def decode(url: str) -> np.ndarray:
         return np.asarray(im.convert("RGBA")).astype(np.float64)
 
 
+def layers(data: dict, frame: int) -> list:
+    """The patches shown for stored frame ``frame``: those of its base frames
+    (``bases``, -1 ends the chain), then its own."""
+    out: list = []
+    while frame >= 0:
+        out[:0] = data["frames"][frame]
+        frame = data["bases"][frame]
+    return out
+
+
 def compose(data: dict, frame: int) -> np.ndarray:
     """What the browser shows for stored frame ``frame``: the background
-    (``images[0]``), then each patch ``(image, x, y, w, h)`` blended over it by
-    its alpha; an RGB float array."""
+    (``images[0]``), then each patch ``(image, x, y, w, h)`` of
+    :func:`layers` blended over it by its alpha; an RGB float array."""
     out = decode(data["images"][0])[..., :3].copy()
-    for img, x, y, w, h in data["frames"][frame]:
+    for img, x, y, w, h in layers(data, frame):
         patch = decode(data["images"][img])
         assert patch.shape[:2] == (h, w)
         a = patch[..., 3:] / 255

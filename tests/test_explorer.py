@@ -3,11 +3,12 @@ and every frame of LayerExplorer checked against conv2d_forward and
 conv2d_backward, for every stride, padding and dilation it offers."""
 
 import itertools
+import json
 import re
 
 import numpy as np
 import pytest
-from playerdata import data_of
+from playerdata import compose, data_of, description, layers
 
 from cnnlib import (
     conv2d_backward,
@@ -25,6 +26,8 @@ from cnnlib.rules import (
     window_taps,
 )
 
+#: CSS dpi of the players built in these tests (small, so they build fast)
+DPI = 20
 SETTINGS = list(itertools.product((1, 2), (0, 1), (1, 2)))   # stride, padding, dilation
 
 
@@ -306,9 +309,14 @@ def test_bad_control_values_are_refused_naming_the_control(explorer, values,
         assert fragment in str(info.value)
 
 
-def test_animation_is_self_contained_with_the_alt_text(explorer):
-    frames = explorer.frames()[:3]
-    html = animation(explorer, frames, dpi=10).html
+@pytest.fixture(scope="module")
+def tiny_player(explorer):
+    """The explorer's player with every combination, at 20 CSS dpi."""
+    return animation(explorer, explorer.frames()[:3], dpi=DPI).html
+
+
+def test_animation_is_self_contained_with_the_alt_text(explorer, tiny_player):
+    html = tiny_player
     assert "http://" not in html and "https://" not in html
     assert re.search(r'<img src="data:image/(png|webp);base64,', html)
     assert 'alt="One convolution layer' in html
@@ -317,8 +325,13 @@ def test_animation_is_self_contained_with_the_alt_text(explorer):
     combos = explorer.combinations()
     assert len(data["combo"]) == len(combos) == 2 ** 4 * 6 * 6
     for i in (0, 100, len(combos) - 1):
-        assert data["prefix"] + data["text"][i] == explorer.describe(combos[i])
+        assert description(data, i) == explorer.describe(combos[i])
         assert explorer.describe(combos[i]).startswith(explorer.alt_of(combos[i]))
+    # the 576 descriptions share most clauses, which are stored once
+    words = sum(len(explorer.describe(c)) for c in combos)
+    stored = len(json.dumps([data["prefix"], data["parts"], data["text"]],
+                            separators=(",", ":")))
+    assert stored < words / 4
 
 
 def test_live_panel_has_option_buttons_and_sliders_and_a_status_per_state():
@@ -336,3 +349,44 @@ def test_live_panel_has_option_buttons_and_sliders_and_a_status_per_state():
     assert "Backward" in panel.children[2].value and "Backward" not in status
     panel.controls["dilation"].value = 2
     assert "dilation 2" in panel.children[2].value
+
+
+def test_every_combination_is_rebuilt_from_its_key_frame_and_patches(
+        explorer, tiny_player, record_property):
+    """The stored frames show, for each of the 576 combinations, what the
+    explorer draws; a frame's patches lie on the key frame of its setting
+    (direction, stride, padding, dilation), not on the background."""
+    from cnnlib.viz.encode import SCALE, render_rgb
+
+    data = data_of(tiny_player)
+    combos = explorer.combinations()
+    n_bytes = sum(len(u) for u in data["images"])
+    record_property("explorer_image_bytes_at_20_dpi", n_bytes)
+    print(f"explorer player at {DPI} CSS dpi: {len(tiny_player)} characters, "
+          f"{n_bytes} in {len(data['images'])} images, {len(data['frames'])} frames")
+    keys = {}
+    before = explorer.state
+    try:
+        with explorer.at_dpi(SCALE * DPI):
+            for i, state in enumerate(combos):
+                explorer.update(**state)
+                want = render_rgb(explorer.fig).astype(np.float64)
+                frame = data["combo"][i]
+                err = np.abs(compose(data, frame) - want).max(axis=2)
+                # exact but for images of more than 256 colours, whose blended
+                # edge pixels move to the nearest of 128 colours (at this small
+                # dpi most of the figure is such edges): never by much, while a
+                # missing or misplaced mark or number is off by far more than 64
+                assert np.mean(err) < 1.0 and err.max() <= 64, state
+                setting = tuple(state[k] for k in ("direction", "stride",
+                                                   "padding", "dilation"))
+                base = data["bases"][frame]
+                key = frame if base < 0 else base
+                assert keys.setdefault(setting, key) == key, state
+                assert data["bases"][key] == -1
+    finally:
+        explorer.update(**before)
+    # one key frame per setting, each reached from the background alone
+    assert len(set(keys.values())) == 16
+    assert all(len(layers(data, f)) >= len(data["frames"][f])
+               for f in range(len(data["frames"])))

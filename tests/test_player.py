@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("matplotlib")
 PIL = pytest.importorskip("PIL")
 
-from playerdata import compose, data_of, decode  # noqa: E402
+from playerdata import compose, data_of, decode, description, layers  # noqa: E402
 
 from cnnlib.animate import animation, player_data  # noqa: E402
 from cnnlib.viz import Drawing, GridArtist, Param, image, new_figure, png  # noqa: E402
@@ -126,7 +126,8 @@ def test_every_combination_has_its_frame_and_description(pick_player):
     combos = d.combinations()
     assert data["sizes"] == [3, 3, 2] and len(data["combo"]) == len(combos) == 18
     for i, state in enumerate(combos):
-        assert data["prefix"] + data["text"][i] == d.describe(state)
+        assert description(data, i) == d.describe(state)
+    assert len(set(data["parts"])) == len(data["parts"])   # each piece once
     # the combination index is mixed-radix, the last parameter fastest
     assert combos[7] == {"row": 1, "mode": "plain", "col": 3}
 
@@ -167,6 +168,68 @@ def test_patches_stay_opaque_round_every_change():
     assert alpha.min() == 0   # far from the change the background shows
 
 
+def _scene(setting: int, cell: int) -> np.ndarray:
+    """A 64x64 frame: a big block that depends on ``setting`` (as a layer's
+    setting redraws most of the explorer) and a small mark on ``cell``."""
+    img = np.full((64, 64, 3), 255, np.uint8)
+    img[8:56, 8:56] = (40 * setting, 120, 200 - 40 * setting)
+    img[4 * cell:4 * cell + 3, 60:63] = (0, 0, 0)
+    return img
+
+
+def test_a_frame_of_a_group_is_patched_over_its_key_frame():
+    fs = FrameSet()
+    fs.add(_scene(0, 0))
+    key = fs.add(_scene(1, 0), group=1)
+    others = [fs.add(_scene(1, c), group=1) for c in (1, 2, 3)]
+    assert fs.bases[0] == fs.bases[key] == -1
+    assert all(fs.bases[f] == key for f in others)
+    # a mark on the key frame costs a patch of the mark's size, not of the block
+    for f in others:
+        (_, _, _, w, h), = fs.frames[f]
+        assert w * h <= 32 * 32
+        assert layers({"frames": fs.frames, "bases": fs.bases}, f) == (
+            fs.frames[key] + fs.frames[f]) == fs.layers(f)
+    data = {"images": fs.images, "frames": fs.frames, "bases": fs.bases}
+    for f, c in zip(others, (1, 2, 3), strict=True):
+        assert np.array_equal(compose(data, f), _scene(1, c))
+    # the same frames without a group: each repeats the block over the background
+    flat = FrameSet()
+    flat.add(_scene(0, 0))
+    for c in range(4):
+        flat.add(_scene(1, c))
+    assert fs.n_bytes < flat.n_bytes
+
+
+def test_the_background_can_be_a_groups_key_frame_and_frames_are_shared():
+    fs = FrameSet()
+    assert fs.add(_scene(0, 0), group="a") == 0
+    f = fs.add(_scene(0, 1), group="a")
+    assert fs.bases[f] == 0 and fs.layers(f) == fs.frames[f]
+    # an equal frame added in another group is stored once, and becomes that
+    # group's key frame
+    assert fs.add(_scene(0, 1), group="b") == f
+    g = fs.add(_scene(0, 2), group="b")
+    assert fs.bases[g] == f
+    data = {"images": fs.images, "frames": fs.frames, "bases": fs.bases}
+    assert np.array_equal(compose(data, g), _scene(0, 2))
+    with pytest.raises(TypeError, match="group: expected a hashable value"):
+        fs.add(_scene(0, 3), group=[1])
+
+
+def test_player_groups_frames_by_their_options():
+    d = Pick(dpi=20)
+    data, fs = player_data(d, d.frames(), css_dpi=20, interval=100)
+    combos = d.combinations()
+    key = {}
+    for i, state in enumerate(combos):
+        f = data["combo"][i]
+        root = f if data["bases"][f] < 0 else data["bases"][f]
+        assert key.setdefault(state["mode"], root) == root, state
+    # "same" draws what "plain" draws, so both have one key frame
+    assert key["plain"] == key["same"] != key["loud"]
+
+
 def test_equal_frames_are_stored_once_and_different_ones_apart(pick_player):
     d, anim = pick_player
     data = data_of(anim.html)
@@ -199,7 +262,7 @@ def test_reach_frames_stores_only_the_given_states_behind_one_step_slider():
     assert data["sizes"] == [3] and data["play"] == [0, 1, 2]
     states = [{**d.defaults(), **t} for t in tour]
     for i, state in enumerate(states):
-        assert data["prefix"] + data["text"][i] == d.describe(state)
+        assert description(data, i) == d.describe(state)
     assert data["frames"][data["combo"][0]] == []   # the first state is the background
     with d.at_dpi(SCALE * 20):
         for i, state in enumerate(states):

@@ -3,10 +3,13 @@
 A grid drawing has few colours and changes little from one frame to the next,
 so its frames are stored as one background image (the drawing in its initial
 state) and, for every other frame, a few small patches: the rectangles where
-that frame differs from the background. Identical frames and identical patches
-are stored once. Each image is a palette PNG (exact when it has at most 256
-colours; else reduced to the nearest of 128 colours, without dithering) or
-lossless WebP, whichever is smaller, so text stays crisp.
+that frame differs from its base. The base is the background, or, for a frame
+added with a ``group``, the key frame of that group (its first frame, itself
+stored as patches over the background): frames that share a setting differ
+little from each other but much from the background. Identical frames and
+identical patches are stored once. Each image is a palette PNG (exact when it
+has at most 256 colours; else reduced to the nearest of 128 colours, without
+dithering) or lossless WebP, whichever is smaller, so text stays crisp.
 
 Frames are rendered at :data:`SCALE` image pixels per CSS pixel, so they stay
 sharp on high-density screens and when the reader zooms in.
@@ -192,7 +195,10 @@ def _boxes(changed: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 @dataclass
 class FrameSet:
-    """Frames stored as a background and per-frame patches.
+    """Frames stored as a background, key frames and per-frame patches.
+
+    Frame ``f`` is shown by drawing the background, then the layers of its
+    base frame ``bases[f]`` (recursively; -1: none), then its own patches.
 
     Attributes
     ----------
@@ -203,15 +209,21 @@ class FrameSet:
     frames : list of list of (int, int, int, int, int)
         For each distinct frame, its patches as ``(image, x, y, w, h)`` in
         image pixels (x to the right, y down from the top left corner).
+    bases : list of int
+        For each distinct frame, the frame its patches are laid on (-1: the
+        background itself).
     """
 
     width: int = 0
     height: int = 0
     images: list[str] = field(default_factory=list)
     frames: list[list[tuple[int, int, int, int, int]]] = field(default_factory=list)
+    bases: list[int] = field(default_factory=list)
     _background: np.ndarray | None = field(default=None, repr=False)
     _frame_ids: dict = field(default_factory=dict, repr=False)
     _image_ids: dict = field(default_factory=dict, repr=False)
+    _keys: dict = field(default_factory=dict, repr=False)
+    _pixels: dict = field(default_factory=dict, repr=False)
 
     def _image(self, rgb: np.ndarray) -> int:
         key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()
@@ -221,17 +233,30 @@ class FrameSet:
             self.images.append(encode_image(rgb))
         return self._image_ids[key]
 
-    def add(self, rgb: np.ndarray) -> int:
+    def add(self, rgb: np.ndarray, group=None) -> int:
         """Store the frame ``rgb`` ((H, W, 3) uint8; the first one added is the
         background) and return its index in ``frames`` (equal frames share
-        one index)."""
+        one index). A frame with a hashable ``group`` is patched over the first
+        frame of its group (the group's key frame); other frames, key frames
+        included, over the background."""
         rgb = np.asarray(rgb)
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"rgb: expected an (H, W, 3) uint8 array, got shape "
                              f"{rgb.shape} of {rgb.dtype}")
+        if group is not None:
+            try:
+                hash(group)
+            except TypeError:
+                raise TypeError(f"group: expected a hashable value, got "
+                                f"{type(group).__name__}") from None
         key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()).hexdigest()
         if key in self._frame_ids:
-            return self._frame_ids[key]
+            index = self._frame_ids[key]
+            if group is not None and group not in self._keys:
+                self._keys[group] = index
+                self._pixels[index] = rgb
+            return index
+        base = -1
         if self._background is None:
             self.height, self.width = rgb.shape[:2]
             self._background = rgb
@@ -241,32 +266,53 @@ class FrameSet:
             if rgb.shape != self._background.shape:
                 raise ValueError(f"rgb: expected shape {self._background.shape} like "
                                  f"the background, got shape {rgb.shape}")
-            from scipy import ndimage
-
-            diff = np.any(rgb != self._background, axis=2)
-            opaque = ndimage.binary_dilation(diff, np.ones((3, 3), bool),
-                                             iterations=OPAQUE_MARGIN)
-            th, tw = -(-self.height // TILE), -(-self.width // TILE)
-            padded = np.zeros((th * TILE, tw * TILE), dtype=bool)
-            padded[:self.height, :self.width] = diff
-            tiles = padded.reshape(th, TILE, tw, TILE).any(axis=(1, 3))
-            patches = []
-            for r0, c0, r1, c1 in _boxes(tiles):
-                y0, x0 = r0 * TILE, c0 * TILE
-                y1, x1 = min(r1 * TILE, self.height), min(c1 * TILE, self.width)
-                # pixels equal to the background are left transparent: they
-                # cost almost nothing, and the background shows through. Those
-                # near a change stay opaque: a browser that scales the patch
-                # would blend the background into its edges (faint ghosts).
-                shown = opaque[y0:y1, x0:x1]
-                patch = np.concatenate(
-                    [rgb[y0:y1, x0:x1], 255 * shown[..., None].astype(np.uint8)],
-                    axis=2)
-                patch[~shown] = 0
-                patches.append((self._image(patch), x0, y0, x1 - x0, y1 - y0))
-        self._frame_ids[key] = len(self.frames)
+            ref = self._background
+            if group in self._keys:
+                base = self._keys[group]
+                ref = self._pixels[base]
+            patches = self._patches(rgb, ref)
+        index = self._frame_ids[key] = len(self.frames)
         self.frames.append(patches)
-        return self._frame_ids[key]
+        self.bases.append(base)
+        if group is not None and group not in self._keys:
+            self._keys[group] = index
+            self._pixels[index] = rgb
+        return index
+
+    def _patches(self, rgb: np.ndarray, ref: np.ndarray) -> list:
+        """The patches that turn ``ref`` into ``rgb``."""
+        from scipy import ndimage
+
+        diff = np.any(rgb != ref, axis=2)
+        opaque = ndimage.binary_dilation(diff, np.ones((3, 3), bool),
+                                         iterations=OPAQUE_MARGIN)
+        th, tw = -(-self.height // TILE), -(-self.width // TILE)
+        padded = np.zeros((th * TILE, tw * TILE), dtype=bool)
+        padded[:self.height, :self.width] = diff
+        tiles = padded.reshape(th, TILE, tw, TILE).any(axis=(1, 3))
+        patches = []
+        for r0, c0, r1, c1 in _boxes(tiles):
+            y0, x0 = r0 * TILE, c0 * TILE
+            y1, x1 = min(r1 * TILE, self.height), min(c1 * TILE, self.width)
+            # pixels equal to the base are left transparent: they cost almost
+            # nothing, and the base shows through. Those near a change stay
+            # opaque: a browser that scales the patch would blend the base
+            # into its edges (faint ghosts).
+            shown = opaque[y0:y1, x0:x1]
+            patch = np.concatenate(
+                [rgb[y0:y1, x0:x1], 255 * shown[..., None].astype(np.uint8)], axis=2)
+            patch[~shown] = 0
+            patches.append((self._image(patch), x0, y0, x1 - x0, y1 - y0))
+        return patches
+
+    def layers(self, frame: int) -> list[tuple[int, int, int, int, int]]:
+        """Every patch drawn over the background to show ``frame``, in order:
+        its base's layers, then its own patches."""
+        out: list = []
+        while frame >= 0:
+            out[:0] = self.frames[frame]
+            frame = self.bases[frame]
+        return out
 
     @property
     def n_bytes(self) -> int:
