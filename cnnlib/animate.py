@@ -405,7 +405,7 @@ def animation(drawing: Drawing, frames: list[dict] | None = None, *,
     caption_html = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     out = (
         f'<figure class="cnnlib-player cnnlib-animation" id="{uid}" '
-        f'data-text-px="{text_px:.2f}" data-width="{width:g}">'
+        f'data-text-px="{text_px:.2f}" data-width="{width:g}" data-reach="{reach}">'
         f"<style>{_STYLE}</style>"
         f'<div class="cnnlib-player-controls" role="group" '
         f'aria-label="{esc(label or "Controls of the figure", quote=True)}">'

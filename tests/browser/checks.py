@@ -242,6 +242,7 @@ _PLAYER_STATE_JS = """(fig) => {
     status: (fig.querySelector('.cnnlib-player-status') || {}).textContent || '',
     alt: layers.length ? layers[0].alt : '',
     shown: shown,
+    reach: fig.dataset.reach || 'all',
   };
 }"""
 
@@ -264,10 +265,15 @@ def _player_state(fig) -> dict:
 
 
 def _description_problem(state: dict) -> str | None:
-    """The status line names every control's value, and the frame's alt
-    text says the same as the status line."""
+    """The status line names every control's value (for a tour player, whose
+    one slider steps through chosen states, the values of the state shown),
+    and the frame's alt text says the same as the status line."""
     expected = "Shown: " + ", ".join(state["shown"]) + "."
-    if not state["status"].endswith(expected):
+    if state.get("reach") == "frames":
+        expected = "Shown: "
+        if expected not in state["status"]:
+            return f"status {state['status'][-90:]!r} names no control values"
+    elif not state["status"].endswith(expected):
         return f"status {state['status'][-90:]!r} does not end with {expected!r}"
     if state["alt"] != state["status"]:
         return "the frame's alt text differs from the status line"
