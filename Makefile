@@ -22,11 +22,12 @@ PY312   ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.
              && echo $$p && break; done)
 VENV312 := .venv-py312
 STAMP312 := $(VENV312)/.installed
-# cnnlib's unit tests (not the build, the book's Sphinx extensions, the site or
-# the repository checks: those need the main venv's Sphinx and JupyterLab)
+# cnnlib's unit tests (not the build, the book's Sphinx extensions and live-app
+# tooling, the site or the repository checks: those need the main venv's Sphinx,
+# PyYAML and JupyterLab)
 UNIT_TESTS := $(filter-out tests/test_build.py tests/test_repo_hygiene.py \
                 tests/test_site_extensions.py tests/test_make_lab.py \
-                tests/test_answer_forms.py,\
+                tests/test_answer_forms.py tests/test_runlive.py,\
                 $(wildcard tests/test_*.py))
 
 help:
