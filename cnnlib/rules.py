@@ -743,9 +743,10 @@ def read_mask(in_shape, kernel_shape, stride=1, padding=0, dilation=1):
     Returns
     -------
     numpy.ndarray of bool, shape (H, W)
-        False at the cells that no window reads: the stride skips them (the
-        ``rho`` rows of eq. ch7-stride) or they fall between the taps of a
-        dilated kernel. Their gradient is 0.
+        False at the cells that no window reads: the ``rho`` rows past the last
+        window (eq. ch7-one-channel), and, with a stride ``s > 1``, the rows in
+        the gaps between the taps when ``K < s`` or the kernel is dilated
+        (``d > 1``). Their gradient is 0.
     """
     hw, _, _, _, _, _ = _explorer_geometry(in_shape, kernel_shape, stride, padding,
                                            dilation)
