@@ -399,9 +399,9 @@ def conv2d_backward_naive(dy, cache):
                     for c in range(n_chan):
                         for i in range(kh):
                             for j in range(kw):
-                                r, q = x * s1 + i * d1, y * s2 + j * d2
-                                dw[f, c, i, j] += g * xpad[n, c, r, q]
-                                dxpad[n, c, r, q] += g * w[f, c, i, j]
+                                p, q = x * s1 + i * d1, y * s2 + j * d2
+                                dw[f, c, i, j] += g * xpad[n, c, p, q]
+                                dxpad[n, c, p, q] += g * w[f, c, i, j]
     dx = _unpad(dxpad, cache.padding).copy()
     return dx, dw, (db if cache.has_bias else None)
 

@@ -286,8 +286,9 @@ class SoftmaxCrossEntropy:
     """The mean cross-entropy of softmax(logits) against integer labels.
 
     ``forward(logits, labels)`` returns the loss C; ``backward()`` returns the
-    output error δᴸ = dC/dz = (softmax(z) − onehot(labels)) / N (BP1 for this
-    cost, with σ′ folded in).
+    output error δᴸ = dC/dz = (softmax(z) − onehot(labels)) / N, that is
+    δᴸ = Jᵀ∇ₐC through the softmax Jacobian J (eq. ch6-softmax-delta), with the
+    mean's 1/N; not BP1, since softmax is not applied entry by entry.
     """
 
     def __init__(self):

@@ -16,31 +16,31 @@ Chapter 4, :func:`delta_sources`, :func:`backprop_sum`,
 input position feeds, through which weight, and the rotated kernel that results.
 Chapter 5, :func:`weight_gradient_pairs` and :func:`weight_gradient`: which
 products add up to the gradient of one shared weight.
-Chapter 7, the general layer, one rule at a time
+Chapters 7 and 8, the general layer, one rule at a time
 (:func:`input_gradient_by_rule`, :func:`weight_gradient_by_rule`):
 
 - stride ``s``: put ``s - 1`` zeros between neighbouring deltas
   (:func:`insert_zeros`, "input dilation"), then apply the stride-1 rule;
 - dilation ``d``: the kernel with ``d - 1`` holes between its taps
   (:func:`dilate_kernel`);
-- padding ``p``: the rule gives the gradient of the padded input; drop its
-  outer ``p`` rows and columns;
+- padding ``P``: the rule gives the gradient of the padded input; drop its
+  outer ``P`` rows and columns;
 - channels: sum over the filters ``f`` the full convolutions with ``w[f, c]``.
 
 For a forward pass (eq. ch7-forward)::
 
-    z[n, f, x, y] = sum_c sum_i sum_j a_p[n, c, s1 x + d1 i, s2 y + d2 j] w[f, c, i, j]
+    z[n, f, x, y] = sum_c sum_i sum_j a_P[n, c, s1 x + d1 i, s2 y + d2 j] w[f, c, i, j]
 
 the input gradient is (eq. ch7-general)::
 
-    dC/da_p[n, c] = sum_f  D[n, f]  (full convolution)  w_d[f, c],
+    dC/da_P[n, c] = sum_f  D[n, f]  (full convolution)  w_d[f, c],
 
 with D the zero-inserted delta map and w_d the dilated kernel, padded with
-``rho = (H + 2p - d (K - 1) - 1) mod s`` zero rows at the bottom (the rows past
+``rho = (H + 2P - d (K - 1) - 1) mod s`` zero rows at the bottom (the rows past
 the last window; :func:`unread` lists every row no window reads), and the
 weight gradient is::
 
-    dC/dw[f, c, i, j] = sum_n (a_p[n, c]  (valid correlation)  D[n, f])[d1 i, d2 j].
+    dC/dw[f, c, i, j] = sum_n (a_P[n, c]  (valid correlation)  D[n, f])[d1 i, d2 j].
 
 :func:`scatter_partial_sums` builds a strided input gradient one delta at a time.
 """
@@ -373,7 +373,7 @@ def weight_gradient(act, delta) -> np.ndarray:
     return out
 
 
-# ---- Chapter 7: stride, padding, dilation and channels, rule by rule ---------------
+# ---- Chapters 7 and 8: stride, padding, dilation and channels, rule by rule --------
 
 
 def insert_zeros(delta, stride):
@@ -436,9 +436,10 @@ def _one_axis(size, kernel, stride, padding, dilation):
 
 
 def leftover(size, kernel, stride=1, padding=0, dilation=1):
-    """Rows of the padded input past the last window: ``(H + 2p - d (K-1) - 1) mod s``.
+    """Rows of the padded input past the last window: ``(H + 2P - d (K-1) - 1) mod s``.
 
-    This is rho of (ch7-stride): the full convolution of the zero-inserted
+    This is rho of (ch7-one-channel) (the ``(H - K) mod s`` of (ch7-stride)
+    when P = 0 and d = 1): the full convolution of the zero-inserted
     deltas ends ``rho`` rows short of the padded input, and ``rho`` zero rows
     are appended. With padding, these rows may be padding rows (then cropped).
     They are not the only rows no window reads: when the taps are sparser
@@ -501,11 +502,11 @@ def _check_rule_args(delta, w, x_shape, stride, padding, dilation):
 
 def input_gradient_by_rule(delta, w, x_shape, stride=1, padding=0,
                            dilation=1):
-    """dC/da of a conv layer by the rule of chapter 7, eq. (ch7-general).
+    """dC/da of a conv layer by the rule of chapter 8, eq. (ch7-general).
 
     Insert zeros into the deltas (stride), fully convolve each with the
     dilated kernel ``w[f, c]`` and add over the filters ``f`` (channels),
-    append the ``rho`` rows that no window read, and drop the ``p`` rows
+    append the ``rho`` rows that no window read, and drop the ``P`` rows
     and columns of padding on every side.
 
     Parameters
@@ -542,9 +543,9 @@ def input_gradient_by_rule(delta, w, x_shape, stride=1, padding=0,
 
 def weight_gradient_by_rule(x, delta, kernel_shape, stride=1, padding=0,
                             dilation=1):
-    """dC/dw of a conv layer by the rule of chapter 7, eq. (ch7-general).
+    """dC/dw of a conv layer by the rule of chapter 8, eq. (ch7-general).
 
-    ``dw[f, c] = sum_n (a_p[n, c] valid-correlated with D[n, f])`` sampled
+    ``dw[f, c] = sum_n (a_P[n, c] valid-correlated with D[n, f])`` sampled
     at rows ``0, d1, ..., d1 (KH-1)`` and columns ``0, d2, ..., d2 (KW-1)``:
     the zero-inserted delta map slides over the padded input, and the
     kernel's holes pick every ``d``-th result.
@@ -571,7 +572,7 @@ def weight_gradient_by_rule(x, delta, kernel_shape, stride=1, padding=0,
     f, c = delta.shape[1], x.shape[1]
     delta, _, s, p, d = _check_rule_args(delta, np.zeros((f, c, kh, kw)), x.shape,
                                stride, padding, dilation)
-    xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))  # a_p
+    xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))  # a_P
     big_d = insert_zeros(delta, s)                        # stride
     dw = np.zeros((f, c, kh, kw))
     for i_f in range(f):
@@ -742,9 +743,10 @@ def read_mask(in_shape, kernel_shape, stride=1, padding=0, dilation=1):
     Returns
     -------
     numpy.ndarray of bool, shape (H, W)
-        False at the cells that no window reads: the stride skips them (the
-        ``rho`` rows of eq. ch7-stride) or they fall between the taps of a
-        dilated kernel. Their gradient is 0.
+        False at the cells that no window reads: the ``rho`` rows past the last
+        window (eq. ch7-one-channel), and, with a stride ``s > 1``, the rows in
+        the gaps between the taps when ``K < s`` or the kernel is dilated
+        (``d > 1``). Their gradient is 0.
     """
     hw, _, _, _, _, _ = _explorer_geometry(in_shape, kernel_shape, stride, padding,
                                            dilation)

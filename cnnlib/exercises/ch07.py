@@ -72,7 +72,7 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
     h, kk, p, s = 11, 3, 1, 3
     n_out = conv2d_output_shape((h, h), (kk, kk), s, p, 1)[0]
     rho = (h + 2 * p - (kk - 1) - 1) % s
-    right_72 = "(O - 1) s - 2p + d(K - 1) + output_padding + 1 gives back 11."
+    right_83 = "(O - 1) s - 2P + d(K - 1) + output_padding + 1 gives back 11."
     avg = _avg_pool_kernel(3, 2)
     mix = ("this mixes channels: output channel f must average only input "
            "channel f, so w[f, c] = 0 for c != f.")
@@ -107,18 +107,18 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
             atol=1e-9),
         ex.AnswerKey(
             "8.3", _HERE + "check_output_padding", "n_out", "count", n_out,
-            right_72, "Count the windows with the size formula of chapter 3.",
+            right_83, "Count the windows with the size formula of chapter 3.",
             (ex.Mistake(conv2d_output_shape((h, h), (kk, kk), s, 0, 1)[0],
-                        "that forgets the padding: the windows slide over H + 2p "
+                        "that forgets the padding: the windows slide over H + 2P "
                         "rows."),
              ex.Mistake(conv2d_output_shape((h, h), (kk, kk), 1, p, 1)[0],
                         "that is the count for stride 1.")), label="O"),
         ex.AnswerKey(
             "8.3", _HERE + "check_output_padding", "rho", "count", rho,
-            right_72, "output_padding is the number of padded rows below the "
-            "last window: (H + 2p - d(K - 1) - 1) mod s.",
-            (ex.Mistake((h - (kk - 1) - 1) % s, "that forgets the padding 2p in "
-                        "(H + 2p - d(K - 1) - 1) mod s."),), label="output_padding"),
+            right_83, "output_padding is the number of padded rows below the "
+            "last window: (H + 2P - d(K - 1) - 1) mod s.",
+            (ex.Mistake((h - (kk - 1) - 1) % s, "that forgets the padding 2P in "
+                        "(H + 2P - d(K - 1) - 1) mod s."),), label="output_padding"),
         ex.AnswerKey(
             "8.4", _HERE + "check_transpose_backward", "choice", "option", "a",
             "The transpose of the transpose is the matrix itself: M.",
@@ -218,9 +218,9 @@ def check_max_pool_backward(fn) -> bool:
 
 def check_transpose_backward(choice: str) -> bool:
     """Exercise 8.4: the input gradient of a ``conv_transpose2d`` layer with
-    kernel w, stride s, padding p, dilation d is
+    kernel w, stride s, padding P, dilation d is
 
-    (a) conv2d_forward with the same w, s, p, d;
+    (a) conv2d_forward with the same w, s, P, d;
     (b) conv_transpose2d with rot180(w);
     (c) conv2d_forward with rot180(w) and stride 1;
     (d) conv_transpose2d with w swapped in its first two axes.

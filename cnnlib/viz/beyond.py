@@ -1,4 +1,4 @@
-"""Chapter 7: drawings of the backward pass through strided layers, dilated
+"""Chapters 7 and 8: drawings of the backward pass through strided layers, dilated
 kernels and pooling.
 
 :func:`scatter_partial_sums` is the numerics behind :class:`StrideBackward`: a
