@@ -73,8 +73,8 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
         ex.AnswerKey(
             "1.3", _HERE + "check_gradient_count", "n", "count", weights + biases,
             f"{weights + biases} numbers: one for each weight and each bias.",
-            "By BP4, dC/dw^l has the shape of w^l, (n_l, n_{l-1}); by BP3, "
-            "dC/db^l has n_l entries. Add them up for l = 1 and l = 2.",
+            "By BP4, dC/dw^{l+1} has the shape of w^{l+1}, (n_{l+1}, n_l); by "
+            "BP3, dC/db^{l+1} has n_{l+1} entries. Add them up for l = 0 and l = 1.",
             (ex.Mistake(weights, "these are the weights only; the biases have "
                         "gradients too (BP3)."),
              ex.Mistake(weights + sum(sizes), "the input layer has no biases: its "

@@ -78,8 +78,8 @@ def answer_keys() -> tuple[ex.AnswerKey, ...]:
             "4.2", _HERE + "check_rule_for_true_convolution", "choice", "option",
             "b",
             "(b), conv_full(delta, rot180(w)), which equals corr_full(delta, w): "
-            "the backward pass applies the forward operation again, in full mode, "
-            "with the kernel rotated by 180 degrees.",
+            "passing the deltas back applies the forward operation again, in full "
+            "mode, with the kernel rotated by 180 degrees.",
             "Which operation does the forward pass use, and which mode makes the "
             "result as large as layer l?",
             tuple(ex.Mistake(letter, says) for letter, says in RULE_MISTAKES.items()),
