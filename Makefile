@@ -97,7 +97,8 @@ lab: $(STAMP)
 	@test -z "$(ROOT_FLAG)" || echo "make lab: running as root (in a container?):\
 	 passing --allow-root; the server still listens on 127.0.0.1 only, behind a token"
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-	  --no-browser --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG)
+	  --no-browser --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) \
+	  --ServerApp.kernel_websocket_connection_class=cnnlib.lab.QuickKernelConnection
 
 serve:
 	@test -f _build/html/index.html || { echo "no build yet: run 'make book'"; exit 1; }

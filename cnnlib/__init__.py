@@ -10,7 +10,8 @@ The folder list is the architecture, and the arrows run one way:
 - ``viz``: the drawings (``viz.core`` the machinery, one module a figure
   family), on the numerics and rules;
 - the drivers ``widgets`` (live sliders) and ``animate`` (the static player),
-  on ``viz``; only a notebook imports a driver.
+  on ``viz``; only a notebook imports a driver; ``lab``, the kernel
+  connection of the JupyterLab server the chapters run in.
 
 ``import cnnlib`` loads the numerics only: no matplotlib, no SciPy, no
 Jupyter, no side effects. Import the rest explicitly.

@@ -36,7 +36,8 @@ def test_import_loads_numerics_only_and_changes_no_global_state():
         "import cnnlib\n"
         "heavy = [m for m in ('matplotlib', 'scipy', 'ipywidgets', 'IPython',"
         " 'sklearn', 'torch', 'cnnlib.viz', 'cnnlib.widgets', 'cnnlib.animate',"
-        " 'cnnlib.rules', 'cnnlib.exercises') if m in sys.modules]\n"
+        " 'cnnlib.rules', 'cnnlib.exercises', 'cnnlib.lab', 'jupyter_server')"
+        " if m in sys.modules]\n"
         "assert heavy == [], heavy\n"
         "assert (np.random.get_state()[1] == state).all(), 'global seed changed'\n"
     )
@@ -67,7 +68,7 @@ def _layer(module: str) -> str:
     head = parts[1] if len(parts) > 1 else ""
     if head in NUMERICS:
         return "numerics"
-    if head in ("widgets", "animate", "glue"):
+    if head in ("widgets", "animate", "glue", "lab"):
         return "drivers"
     if head in ("rules", "exercises", "viz"):
         return head

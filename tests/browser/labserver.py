@@ -4,7 +4,8 @@
 token) over a folder the caller prepares, with its own configuration, settings
 and workspaces in a temporary folder: quiet and offline (no news, no update
 checks, no autosave), every cell in the DOM (no windowing, so every prompt can
-be read). It yields once the server answers, and stops it afterwards.
+be read), and the book's kernel connection (:mod:`cnnlib.lab`, as ``make
+lab`` has it). It yields once the server answers, and stops it afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from cnnlib.lab import CONNECTION_OPTION
 
 
 def free_port() -> int:
@@ -64,7 +67,7 @@ def running_lab(root: Path, tmp: Path, start_timeout_s: float = 90):
            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
            f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-           "--LabApp.extension_manager=readonly"]
+           "--LabApp.extension_manager=readonly", CONNECTION_OPTION]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, CI
         cmd.append("--allow-root")
     log_path = tmp / "lab.log"

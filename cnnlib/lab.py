@@ -1,0 +1,39 @@
+"""The JupyterLab server the chapters run in (``make lab``, the browser tests
+and ``benchmarks/live_latency.py`` start it with this connection class).
+
+A live panel answers a key press with several small websocket messages from
+the server: the kernel's ``busy`` status, the widget's echo, the new image, the
+``idle`` status. Tornado leaves Nagle's algorithm on for websockets, so each
+message after the first waits until the browser acknowledges the one before;
+browsers delay that acknowledgement (about 40 ms on Linux), and the new figure
+arrives that much later. :class:`QuickKernelConnection` turns Nagle off on the
+kernel's websocket (``TCP_NODELAY``), the setting Tornado documents for
+"many small messages" and the one ZeroMQ already uses between server and
+kernel.
+
+Use: ``jupyter lab --ServerApp.kernel_websocket_connection_class=``
+``cnnlib.lab.QuickKernelConnection``.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
+
+__all__ = ["CONNECTION_OPTION", "QuickKernelConnection"]
+
+
+class QuickKernelConnection(ZMQChannelsWebsocketConnection):
+    """The server's kernel websocket, with every message sent at once
+    (``TCP_NODELAY``) instead of after the previous one is acknowledged."""
+
+    def connect(self):
+        self.websocket_handler.set_nodelay(True)
+        return super().connect()
+
+
+#: The command-line option that makes a JupyterLab server use it.
+CONNECTION_OPTION = (f"--ServerApp.kernel_websocket_connection_class="
+                     f"{QuickKernelConnection.__module__}."
+                     f"{QuickKernelConnection.__qualname__}")
