@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import struct
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -285,20 +287,29 @@ def image(fig: Figure, dpi: float | None = None):
 
 def png_quick(fig: Figure) -> bytes:
     """The figure as PNG bytes, made for speed: one Agg draw at the figure's
-    own dpi, then zlib at its fastest level, with no alpha channel.
+    own dpi, then the RGB rows with no PNG filter (filter type 0) deflated by
+    zlib at its fastest level.
 
     The live panel (:func:`cnnlib.widgets.interactive`) redraws on every key
     press, where :func:`png` would draw the figure twice (``savefig`` draws
-    again) and compress hard; here the bytes are larger (they travel to a
-    browser on the same machine) and the time shorter. The pixels are those
-    :func:`png` gives at the same dpi.
+    again) and choose a filter for every row; here the bytes are a little
+    larger (they travel to a browser on the same machine) and the time two to
+    three times shorter. The pixels are those :func:`png` gives at the same dpi.
     """
-    from PIL import Image
-
     if not isinstance(fig, Figure):
         raise TypeError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
     fig.canvas.draw()
     rgba = np.asarray(fig.canvas.buffer_rgba())
-    buf = io.BytesIO()
-    Image.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    h, w = rgba.shape[:2]
+    rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)  # column 0: filter type 0
+    rows[:, 1:].reshape(h, w, 3)[...] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+            + _png_chunk(b"IEND", b""))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC-32 of type and data."""
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data)))
