@@ -4,12 +4,13 @@ and ``benchmarks/live_latency.py`` start it with this connection class).
 A live panel answers a key press with several small websocket messages from
 the server: the kernel's ``busy`` status, the widget's echo, the new image, the
 ``idle`` status. Tornado leaves Nagle's algorithm on for websockets, so each
-message after the first waits until the browser acknowledges the one before;
-browsers delay that acknowledgement (about 40 ms on Linux), and the new figure
-arrives that much later. :class:`QuickKernelConnection` turns Nagle off on the
-kernel's websocket (``TCP_NODELAY``), the setting Tornado documents for
-"many small messages" and the one ZeroMQ already uses between server and
-kernel.
+message after the first waits until the browser's side acknowledges the one
+before; a TCP stack may hold that acknowledgement back (on Linux for at least
+40 ms, hoping to send it with data), and the new figure arrives that much
+later. :class:`QuickKernelConnection` turns Nagle off on the kernel's
+websocket (``TCP_NODELAY``), as Tornado's ``WebSocketHandler.set_nodelay``
+documentation suggests against this delay, and as ZeroMQ already does between
+server and kernel.
 
 Use: ``jupyter lab --ServerApp.kernel_websocket_connection_class=``
 ``cnnlib.lab.QuickKernelConnection``.

@@ -40,8 +40,12 @@ class LabDidNotStart(RuntimeError):
 
 
 @contextlib.contextmanager
-def running_lab(root: Path, tmp: Path, start_timeout_s: float = 90):
+def running_lab(root: Path, tmp: Path, start_timeout_s: float = 90,
+                quick_connection: bool = True):
     """JupyterLab over ``root``; yields ``{"base", "token", "root"}``.
+
+    ``quick_connection=False`` leaves JupyterLab's own kernel connection (Nagle
+    on): the reference of ``benchmarks/live_latency.py``.
 
     ``tmp`` receives the server's configuration, settings, workspaces and log
     (``tmp / "lab.log"``).
@@ -67,7 +71,9 @@ def running_lab(root: Path, tmp: Path, start_timeout_s: float = 90):
            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
            f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-           "--LabApp.extension_manager=readonly", CONNECTION_OPTION]
+           "--LabApp.extension_manager=readonly"]
+    if quick_connection:
+        cmd.append(CONNECTION_OPTION)
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, CI
         cmd.append("--allow-root")
     log_path = tmp / "lab.log"
