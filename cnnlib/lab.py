@@ -22,7 +22,9 @@ from jupyter_server.services.kernels.connection.channels import (
     ZMQChannelsWebsocketConnection,
 )
 
-__all__ = ["CONNECTION_OPTION", "QuickKernelConnection"]
+# The class is built by jupyter_server from its name (CONNECTION_OPTION), never
+# called by a reader, so the public name is the option.
+__all__ = ["CONNECTION_OPTION"]
 
 
 class QuickKernelConnection(ZMQChannelsWebsocketConnection):

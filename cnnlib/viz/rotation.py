@@ -23,7 +23,7 @@ from cnnlib.rules import delta_sources, full_correlate_rot180
 from cnnlib.validation import as_map
 from cnnlib.viz.core.base import Drawing, Param
 from cnnlib.viz.core.frozen import FrozenBackground
-from cnnlib.viz.core.grid import GridArtist
+from cnnlib.viz.core.grid import GridArtist, Outlines
 from cnnlib.viz.core.style import ROLE, new_figure
 from cnnlib.viz.core.text import SUBSCRIPT, PathText, num
 from cnnlib.viz.deltas import EXAMPLE_DELTA, EXAMPLE_KERNEL
@@ -134,11 +134,15 @@ class KernelRotation(Drawing):
         self.lines[2].set_text(
             "x up means p−x down: read in the deltas' order, the weights run "
             "backwards, as rot180(w).")
-        # what update changes: cell borders, covers, labels and the three lines;
-        # the rest (numbers, titles, grids) is drawn once, as one image
-        grids = [*self.copies.ravel(), self.dgrid, self.rgrid]
+        # the cells a step marks: an outline each, from a pool per panel (the
+        # grids' own thin borders stay as they are, in the background)
+        self.marks = (Outlines(ax_c, oh * ow, ROLE["highlight"], zorder=4),
+                      Outlines(ax_d, oh * ow, ROLE["highlight"], zorder=4),
+                      Outlines(ax_r, kh * kw, ROLE["highlight"], zorder=4))
+        # what update changes: the outlines, covers, labels and the first two
+        # lines; the rest (numbers, titles, grids) is drawn once, as one image
         self._bg = FrozenBackground(self.fig, [
-            *(rect for g in grids for rect in g.frames.ravel()),
+            *(r for pool in self.marks for r in pool.artists),
             *self.misses.ravel(), *(t.patch for row in self.dlabels for t in row),
             *(line.patch for line in self.lines[:2])])
         self.update(**self.defaults())
@@ -159,20 +163,15 @@ class KernelRotation(Drawing):
         src = {(x, y): (i, j) for x, y, i, j in self.sources(p, q)}
         for x in range(oh):
             for y in range(ow):
-                mask = np.zeros((kh, kw), dtype=bool)
                 hit = src.get((x, y))
-                if hit is not None:
-                    mask[hit] = True
-                self.copies[x, y].set_highlight(mask, color=ROLE["highlight"])
                 self.misses[x, y].set_visible(hit is None)
                 self.dlabels[x][y].set_text("misses" if hit is None
                                             else "×" + _w(*hit))
-        self.dgrid.set_highlight(np.array([[(x, y) in src for y in range(ow)]
-                                           for x in range(oh)]))
-        used = np.zeros((kh, kw), dtype=bool)
-        for i, j in src.values():
-            used[kh - 1 - i, kw - 1 - j] = True
-        self.rgrid.set_highlight(used)
+        # copy (x, y) has w[i, j] at row x * (KH + gap) + i, column y * (KW + gap) + j
+        self.marks[0].show([(x * (kh + _GAP) + i, y * (kw + _GAP) + j)
+                            for (x, y), (i, j) in src.items()])
+        self.marks[1].show(list(src))
+        self.marks[2].show([(kh - 1 - i, kw - 1 - j) for i, j in src.values()])
         terms = [f"{num(self.delta[x, y], paren=True)}·{num(self.w[i, j], paren=True)}"
                  for (x, y), (i, j) in sorted(src.items())]
         n = len(src)
