@@ -306,11 +306,17 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
     combo_frame: dict[int, int] = {}
     # states with the same options (a setting) share a key frame
     options = [p.name for p in params if p.options]
+    # a drawing that draws its frames in layers (a scene and the sprites of
+    # what moves over it, see LayerExplorer.frame_layers) is stored that way
+    in_layers = getattr(drawing, "frame_layers", None)
     try:
         with drawing.at_dpi(SCALE * css_dpi):
             for i in order:  # the initial state first: it is the background
                 if i not in combo_frame:
                     drawing.update(**combos[i])
+                    if callable(in_layers):
+                        combo_frame[i] = fs.add_layers(*in_layers())
+                        continue
                     group = tuple(combos[i][name] for name in options)
                     combo_frame[i] = fs.add(render_rgb(drawing.fig),
                                             group=group if options else None)

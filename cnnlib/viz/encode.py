@@ -279,6 +279,45 @@ class FrameSet:
             self._pixels[index] = rgb
         return index
 
+    def add_layers(self, scene, sprites) -> int:
+        """Store a frame given in layers: ``scene`` ((H, W, 3) uint8, stored
+        with :meth:`add`, so the first one is the background and equal scenes
+        are stored once) with the ``sprites`` laid over it in order, each
+        ``(rgba, x, y)``: an (h, w, 4) uint8 image whose top left pixel goes
+        to column ``x``, row ``y``, blended by its alpha. A sprite is stored
+        once however many frames show it, wherever they show it. Returns the
+        frame's index in ``frames`` (its base is the scene's frame)."""
+        if not isinstance(sprites, (list, tuple)):
+            raise TypeError(f"sprites: expected a list of (rgba, x, y), got "
+                            f"{type(sprites).__name__}")
+        scene_rgb = np.asarray(scene)
+        patches = []
+        for k, item in enumerate(sprites):
+            if not (isinstance(item, (list, tuple)) and len(item) == 3):
+                raise TypeError(f"sprites[{k}]: expected (rgba, x, y), got {item!r}")
+            rgba, x, y = np.asarray(item[0]), item[1], item[2]
+            if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+                raise ValueError(f"sprites[{k}]: expected an (h, w, 4) uint8 "
+                                 f"image, got shape {rgba.shape} of {rgba.dtype}")
+            h, w = rgba.shape[:2]
+            x, y = int(x), int(y)
+            if (scene_rgb.ndim < 2 or x < 0 or y < 0 or x + w > scene_rgb.shape[1]
+                    or y + h > scene_rgb.shape[0]):
+                raise ValueError(f"sprites[{k}]: a {w}x{h} image at ({x}, {y}) "
+                                 f"does not fit the scene of shape "
+                                 f"{scene_rgb.shape}")
+            patches.append((rgba, x, y, w, h))
+        base = self.add(scene_rgb)
+        if not patches:
+            return base
+        stored = [(self._image(rgba), x, y, w, h) for rgba, x, y, w, h in patches]
+        key = ("layers", base, tuple(stored))
+        if key not in self._frame_ids:
+            self._frame_ids[key] = len(self.frames)
+            self.frames.append(stored)
+            self.bases.append(base)
+        return self._frame_ids[key]
+
     def _patches(self, rgb: np.ndarray, ref: np.ndarray) -> list:
         """The patches that turn ``ref`` into ``rgb``."""
         from scipy import ndimage
