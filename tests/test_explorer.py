@@ -421,5 +421,9 @@ def test_every_combination_is_rebuilt_from_its_key_frame_and_patches(
         explorer.update(**before)
     # one key frame per setting, each reached from the background alone
     assert len(set(keys.values())) == 16
+    # the picked cell's marks are sprites stored once, wherever they lie: far
+    # fewer images than frames (patches cut from each frame took one or more
+    # images per frame)
+    assert len(data["images"]) < len(data["frames"]) / 4
     assert all(len(layers(data, f)) >= len(data["frames"][f])
                for f in range(len(data["frames"])))
