@@ -13,7 +13,10 @@ written here and travel with it: nothing is loaded from another server.
 Frames are stored compactly (:mod:`cnnlib.viz.encode`): a background at two
 image pixels per CSS pixel, a key frame per combination of the option
 parameters (patches over the background), and per-frame patches over their key
-frame, decoded only when their frame is first shown.
+frame, decoded only when their frame is first shown. A drawing with a
+``frame_layers()`` method (:class:`cnnlib.viz.LayerExplorer`) gives each frame
+in layers instead, a scene and the sprites that move over it, and each sprite
+is stored once wherever it lies (:meth:`~cnnlib.viz.encode.FrameSet.add_layers`).
 
 In Python compiled to WebAssembly (the chapter run live in the browser, where
 the live panel above each player shows the same figure), :func:`animation`

@@ -11,6 +11,12 @@ identical patches are stored once. Each image is a palette PNG (exact when it
 has at most 256 colours; else reduced to the nearest of 128 colours, without
 dithering) or lossless WebP, whichever is smaller, so text stays crisp.
 
+A drawing that knows which of its marks move can give a frame in layers
+instead (:meth:`FrameSet.add_layers`): a scene, stored as above, and RGBA
+sprites laid over it; a sprite is stored once, however many frames show it
+and wherever they show it (the chapter 7 explorer's window of nine taps is one
+sprite for all 36 cells it can lie on).
+
 Frames are rendered at :data:`SCALE` image pixels per CSS pixel, so they stay
 sharp on high-density screens and when the reader zooms in.
 """
