@@ -230,6 +230,7 @@ class FrameSet:
     _image_ids: dict = field(default_factory=dict, repr=False)
     _keys: dict = field(default_factory=dict, repr=False)
     _pixels: dict = field(default_factory=dict, repr=False)
+    _last_scene: tuple | None = field(default=None, repr=False)
 
     def _image(self, rgb: np.ndarray) -> int:
         key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()
@@ -313,7 +314,14 @@ class FrameSet:
                                  f"does not fit the scene of shape "
                                  f"{scene_rgb.shape}")
             patches.append((rgba, x, y, w, h))
-        base = self.add(scene_rgb)
+        # the same scene array as last time (a drawing hands it over again
+        # while its setting stays) need not be hashed again
+        last = self._last_scene
+        if last is not None and last[0] is scene:
+            base = last[1]
+        else:
+            base = self.add(scene_rgb)
+            self._last_scene = (scene, base)
         if not patches:
             return base
         stored = [(self._image(rgba), x, y, w, h) for rgba, x, y, w, h in patches]

@@ -535,7 +535,12 @@ class LayerExplorer(Drawing):
         pixel for pixel, wherever it lies: the player stores it once."""
         from scipy import ndimage
 
-        scene = np.ascontiguousarray(self._bg.image.pixels[::-1, :, :3])
+        cached = getattr(self, "_scene_rgb", None)
+        if cached is None or cached[0] != self._bg._scene:
+            cached = self._scene_rgb = (
+                self._bg._scene,
+                np.ascontiguousarray(self._bg.image.pixels[::-1, :, :3]))
+        scene = cached[1]         # the same array while the scene stays
         dynamic = self._bg.dynamic
         shown = [a.get_visible() for a in dynamic]
         patch, image = self.fig.patch.get_visible(), self._bg.image.get_visible()
@@ -547,22 +552,28 @@ class LayerExplorer(Drawing):
                 for a in dynamic:
                     a.set_visible(any(a is g for g in group))
                 self.fig.canvas.draw()
-                rgba = np.asarray(self.fig.canvas.buffer_rgba()).copy()
-                rgba[rgba[..., 3] == 0] = 0
+                full = np.asarray(self.fig.canvas.buffer_rgba())
+                inked = full[..., 3] > 0
+                rows, cols = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(
+                    inked.any(axis=0))
+                if not rows.size:
+                    continue
+                # the inked part, with room for the dilation below
+                y0, x0 = max(rows[0] - 8, 0), max(cols[0] - 8, 0)
+                part = np.s_[y0:rows[-1] + 9, x0:cols[-1] + 9]
+                rgba, ink = full[part], inked[part]
                 # a mark and the labels beside it make one sprite
-                near = ndimage.binary_dilation(rgba[..., 3] > 0, iterations=6)
+                near = ndimage.binary_dilation(ink, iterations=6)
                 labels, _ = ndimage.label(near)
                 for k, box in enumerate(ndimage.find_objects(labels), start=1):
                     ys, xs = box
-                    piece = np.where((labels[box] == k)[..., None], rgba[box], 0)
-                    if piece[..., 3].any():
-                        sprites.append((piece.astype(np.uint8), xs.start,
-                                        ys.start))
+                    mine = ((labels[box] == k) & ink[box])[..., None]
+                    if mine.any():
+                        sprites.append((np.where(mine, rgba[box], 0).astype(np.uint8),
+                                        x0 + xs.start, y0 + ys.start))
         finally:
             self.fig.patch.set_visible(patch)
             self._bg.image.set_visible(image)
             for a, vis in zip(dynamic, shown, strict=True):
                 a.set_visible(vis)
-        if scene.shape[:2] != rgba.shape[:2]:   # pragma: no cover - a guard
-            raise RuntimeError("frame_layers: scene and marks differ in size")
         return scene, sprites
