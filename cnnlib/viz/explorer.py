@@ -83,10 +83,11 @@ def _squares(centres) -> list:
              (x - 0.5, y + 0.5)] for x, y in centres]
 
 
-def written_out(terms, value) -> str:
-    """The sum ``value`` of the products ``terms`` ((u, v) pairs) written out
-    in words' numbers, e.g. "2 × 1 + (-1) × 2 = 0" (negative factors in
-    parentheses); "0" when there is no term."""
+def _written_out(terms, value) -> str:
+    """The sum ``value`` = sum of u v over the pairs (u, v) in ``terms``,
+    written out as plain text for the description, e.g.
+    "2 × 1 + (-1) × 2 = 0" (negative factors in parentheses); just the value
+    when there is no term."""
     if not terms:
         return f"{value:g}"
 
@@ -361,7 +362,7 @@ class LayerExplorer(Drawing):
                     + (f"; {pad} of the nine taps fall on the zero padding (row or "
                        "column -1 or 6)" if pad else "")
                     + f". Written out: z[{x}, {y}] = "
-                    + written_out(terms, L["z"][x, y]) + ". " + never)
+                    + _written_out(terms, L["z"][x, y]) + ". " + never)
         r, t = st["row"], st["col"]
         routes = input_routes(r, t, (self.H, self.W), (3, 3), s, p, d)
         if routes:
@@ -372,7 +373,7 @@ class LayerExplorer(Drawing):
                     + ("deltas reach" if len(routes) > 1 else "delta reaches")
                     + f" input a[{r}, {t}]: {pairs}. Written out, its gradient is "
                     f"dC/da[{r}, {t}] = "
-                    + written_out(self.terms(st), L["dx"][r, t]) + ". ")
+                    + _written_out(self.terms(st), L["dx"][r, t]) + ". ")
         else:
             what = (f"No window reads input a[{r}, {t}], so no delta reaches it: "
                     f"its gradient is dC/da[{r}, {t}] = 0. ")
