@@ -307,6 +307,41 @@ def _check_step(fig, name: str, what: str, before: dict, out: list[str],
         out.append(f"{name}: after {what}: {problem}")
 
 
+_EVERY_STATE_JS = """(fig) => {
+  const ctls = [...fig.querySelectorAll('[data-param]')];
+  const radios = c => c.querySelectorAll('input');
+  const sizes = ctls.map(c => c.tagName === 'INPUT' ?
+    Math.round((c.max - c.min) / c.step) + 1 : radios(c).length);
+  const total = sizes.reduce((a, b) => a * b, 1);
+  const pictures = new Set(), wrong = [];
+  for (let i = 0; i < total; i++) {
+    for (let k = ctls.length - 1, r = i; k >= 0; k--) {
+      const v = r % sizes[k], c = ctls[k];
+      r = Math.floor(r / sizes[k]);
+      if (c.tagName === 'INPUT') c.value = +c.min + v * c.step;
+      else radios(c)[v].checked = true;
+    }
+    ctls[0].dispatchEvent(new Event('input'));
+    const state = (""" + _PLAYER_STATE_JS + """)(fig);
+    if (+fig.dataset.combo !== i || state.alt !== state.status ||
+        !state.status.endsWith('Shown: ' + state.shown.join(', ') + '.'))
+      wrong.push(i + ': ' + state.status.slice(-120));
+    pictures.add(state.frame);
+  }
+  return {states: total, wrong: wrong.slice(0, 5), n_wrong: wrong.length,
+          pictures: pictures.size};
+}"""
+
+
+def every_state(fig) -> dict:
+    """Set a player's controls to each of their combinations in turn (in the
+    player's order, the last control fastest) and return ``states`` (how many),
+    ``n_wrong`` and ``wrong`` (states whose status line does not name the
+    controls' values, whose alt text differs from it, or that show another
+    combination's frame) and ``pictures`` (distinct pictures shown)."""
+    return fig.evaluate(_EVERY_STATE_JS)
+
+
 def _players(page):
     """Each player of the page, scrolled into view, with a name for messages."""
     players = page.locator(PLAYER)
