@@ -13,7 +13,10 @@ written here and travel with it: nothing is loaded from another server.
 Frames are stored compactly (:mod:`cnnlib.viz.encode`): a background at two
 image pixels per CSS pixel, a key frame per combination of the option
 parameters (patches over the background), and per-frame patches over their key
-frame, decoded only when their frame is first shown.
+frame, decoded only when their frame is first shown. A drawing with a
+``frame_layers()`` method (:class:`cnnlib.viz.LayerExplorer`) gives each frame
+in layers instead, a scene and the sprites that move over it, and each sprite
+is stored once wherever it lies (:meth:`~cnnlib.viz.encode.FrameSet.add_layers`).
 
 In Python compiled to WebAssembly (the chapter run live in the browser, where
 the live panel above each player shows the same figure), :func:`animation`
@@ -306,11 +309,17 @@ def player_data(drawing: Drawing, play: list[dict], *, css_dpi: float,
     combo_frame: dict[int, int] = {}
     # states with the same options (a setting) share a key frame
     options = [p.name for p in params if p.options]
+    # a drawing that draws its frames in layers (a scene and the sprites of
+    # what moves over it, see LayerExplorer.frame_layers) is stored that way
+    in_layers = getattr(drawing, "frame_layers", None)
     try:
         with drawing.at_dpi(SCALE * css_dpi):
             for i in order:  # the initial state first: it is the background
                 if i not in combo_frame:
                     drawing.update(**combos[i])
+                    if callable(in_layers):
+                        combo_frame[i] = fs.add_layers(*in_layers())
+                        continue
                     group = tuple(combos[i][name] for name in options)
                     combo_frame[i] = fs.add(render_rgb(drawing.fig),
                                             group=group if options else None)

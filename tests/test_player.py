@@ -217,6 +217,51 @@ def test_the_background_can_be_a_groups_key_frame_and_frames_are_shared():
         fs.add(_scene(0, 3), group=[1])
 
 
+def _sprite(shade: int) -> np.ndarray:
+    """A 6x6 RGBA ring with a half-transparent edge, like an anti-aliased mark."""
+    rgba = np.zeros((6, 6, 4), np.uint8)
+    rgba[..., :3] = (shade, 60, 30)
+    rgba[..., 3] = 255
+    rgba[1:5, 1:5, 3] = 0
+    rgba[0, :, 3] = 128
+    rgba[rgba[..., 3] == 0] = 0
+    return rgba
+
+
+def _over(scene: np.ndarray, sprites) -> np.ndarray:
+    out = scene.astype(np.float64)
+    for rgba, x, y in sprites:
+        h, w = rgba.shape[:2]
+        a = rgba[..., 3:] / 255
+        out[y:y + h, x:x + w] = a * rgba[..., :3] + (1 - a) * out[y:y + h, x:x + w]
+    return out
+
+
+def test_frames_in_layers_share_their_scene_and_each_sprite_wherever_it_lies():
+    fs = FrameSet()
+    first = [(_sprite(200), 2, 2)]
+    assert fs.add_layers(_scene(0, 0), first) == 1 and fs.bases[1] == 0
+    placed = [[(_sprite(200), x, y), (_sprite(90), 50, 50)]
+              for x, y in ((2, 2), (20, 8), (40, 30))]
+    frames = [fs.add_layers(_scene(1, 0), s) for s in placed]
+    scene = fs.bases[frames[0]]
+    assert all(fs.bases[f] == scene for f in frames) and fs.bases[scene] == -1
+    # two sprites, stored once each however often and wherever they are shown
+    sprite_images = {p[0] for f in [1, *frames] for p in fs.frames[f]}
+    assert len(sprite_images) == 2
+    assert fs.add_layers(_scene(1, 0), placed[1]) == frames[1]
+    assert fs.add_layers(_scene(1, 0), []) == scene
+    data = {"images": fs.images, "frames": fs.frames, "bases": fs.bases}
+    for f, s in zip(frames, placed, strict=True):
+        assert np.abs(compose(data, f) - _over(_scene(1, 0), s)).max() <= 1
+    with pytest.raises(ValueError, match=r"sprites\[0\]: a 6x6 image at \(60, 0\)"):
+        fs.add_layers(_scene(1, 0), [(_sprite(1), 60, 0)])
+    with pytest.raises(ValueError, match=r"sprites\[0\]: expected an \(h, w, 4\)"):
+        fs.add_layers(_scene(1, 0), [(np.zeros((2, 2, 3), np.uint8), 0, 0)])
+    with pytest.raises(TypeError, match="sprites: expected a list"):
+        fs.add_layers(_scene(1, 0), "sprites")
+
+
 def test_player_groups_frames_by_their_options():
     d = Pick(dpi=20)
     data, fs = player_data(d, d.frames(), css_dpi=20, interval=100)

@@ -11,6 +11,12 @@ identical patches are stored once. Each image is a palette PNG (exact when it
 has at most 256 colours; else reduced to the nearest of 128 colours, without
 dithering) or lossless WebP, whichever is smaller, so text stays crisp.
 
+A drawing that knows which of its marks move can give a frame in layers
+instead (:meth:`FrameSet.add_layers`): a scene, stored as above, and RGBA
+sprites laid over it; a sprite is stored once, however many frames show it
+and wherever they show it (the chapter 7 explorer's window of nine taps is one
+sprite for all 36 cells it can lie on).
+
 Frames are rendered at :data:`SCALE` image pixels per CSS pixel, so they stay
 sharp on high-density screens and when the reader zooms in.
 """
@@ -224,6 +230,7 @@ class FrameSet:
     _image_ids: dict = field(default_factory=dict, repr=False)
     _keys: dict = field(default_factory=dict, repr=False)
     _pixels: dict = field(default_factory=dict, repr=False)
+    _last_scene: tuple | None = field(default=None, repr=False)
 
     def _image(self, rgb: np.ndarray) -> int:
         key = hashlib.sha1(np.ascontiguousarray(rgb).tobytes()
@@ -278,6 +285,52 @@ class FrameSet:
             self._keys[group] = index
             self._pixels[index] = rgb
         return index
+
+    def add_layers(self, scene, sprites) -> int:
+        """Store a frame given in layers: ``scene`` ((H, W, 3) uint8, stored
+        with :meth:`add`, so the first one is the background and equal scenes
+        are stored once) with the ``sprites`` laid over it in order, each
+        ``(rgba, x, y)``: an (h, w, 4) uint8 image whose top left pixel goes
+        to column ``x``, row ``y``, blended by its alpha. A sprite is stored
+        once however many frames show it, wherever they show it. Returns the
+        frame's index in ``frames`` (its base is the scene's frame)."""
+        if not isinstance(sprites, (list, tuple)):
+            raise TypeError(f"sprites: expected a list of (rgba, x, y), got "
+                            f"{type(sprites).__name__}")
+        scene_rgb = np.asarray(scene)
+        patches = []
+        for k, item in enumerate(sprites):
+            if not (isinstance(item, (list, tuple)) and len(item) == 3):
+                raise TypeError(f"sprites[{k}]: expected (rgba, x, y), got {item!r}")
+            rgba, x, y = np.asarray(item[0]), item[1], item[2]
+            if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+                raise ValueError(f"sprites[{k}]: expected an (h, w, 4) uint8 "
+                                 f"image, got shape {rgba.shape} of {rgba.dtype}")
+            h, w = rgba.shape[:2]
+            x, y = int(x), int(y)
+            if (scene_rgb.ndim < 2 or x < 0 or y < 0 or x + w > scene_rgb.shape[1]
+                    or y + h > scene_rgb.shape[0]):
+                raise ValueError(f"sprites[{k}]: a {w}x{h} image at ({x}, {y}) "
+                                 f"does not fit the scene of shape "
+                                 f"{scene_rgb.shape}")
+            patches.append((rgba, x, y, w, h))
+        # the same scene array as last time (a drawing hands it over again
+        # while its setting stays) need not be hashed again
+        last = self._last_scene
+        if last is not None and last[0] is scene:
+            base = last[1]
+        else:
+            base = self.add(scene_rgb)
+            self._last_scene = (scene, base)
+        if not patches:
+            return base
+        stored = [(self._image(rgba), x, y, w, h) for rgba, x, y, w, h in patches]
+        key = ("layers", base, tuple(stored))
+        if key not in self._frame_ids:
+            self._frame_ids[key] = len(self.frames)
+            self.frames.append(stored)
+            self.bases.append(base)
+        return self._frame_ids[key]
 
     def _patches(self, rgb: np.ndarray, ref: np.ndarray) -> list:
         """The patches that turn ``ref`` into ``rgb``."""

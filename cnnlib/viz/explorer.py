@@ -20,9 +20,10 @@ eq. (ch7-general) for one channel::
 
 (G from :func:`cnnlib.rules.rotated_kernel_view`; (p, q) is a position of layer
 l, (x, y) one of layer l+1). Input cells that no window
-reads are hatched and labelled; their gradient is 0. The index counting is in
-:mod:`cnnlib.rules`, the numbers come from :func:`cnnlib.conv2d_forward` and
-:func:`cnnlib.conv2d_backward`.
+reads are hatched and labelled; their gradient is 0. The picked cell's sum,
+written out, is in the figure's description (its alt text and status line).
+The index counting is in :mod:`cnnlib.rules`, the numbers come from
+:func:`cnnlib.conv2d_forward` and :func:`cnnlib.conv2d_backward`.
 """
 
 from __future__ import annotations
@@ -71,11 +72,30 @@ X_B = 9.5            # column of the right panel's cell (0, 0)
 Y_K = 10.0           # row of the kernels' cell (0, 0)
 X_ROT = 4.5          # column of rot180(w)'s cell (0, 0)
 MAX_B = 10           # the right panel holds at most MAX_B x MAX_B cells
+UNIT = 0.4           # inches per cell: 64 image px at the book's 2 x 80 dpi, so
+#                      the marks of every cell fall on the same pixel grid
+X_LIM = (-1.5, X_B + MAX_B - 0.25)
+Y_LIM = (13.75, -1.75)   # cell edges at whole multiples of UNIT from the corner
 
 
 def _squares(centres) -> list:
     return [[(x - 0.5, y - 0.5), (x + 0.5, y - 0.5), (x + 0.5, y + 0.5),
              (x - 0.5, y + 0.5)] for x, y in centres]
+
+
+def _written_out(terms, value) -> str:
+    """The sum ``value`` = sum of u v over the pairs (u, v) in ``terms``,
+    written out as plain text for the description, e.g.
+    "2 × 1 + (-1) × 2 = 0" (negative factors in parentheses); just the value
+    when there is no term."""
+    if not terms:
+        return f"{value:g}"
+
+    def factor(u):
+        return f"({u:g})" if u < 0 else f"{u:g}"
+
+    return (" + ".join(f"{factor(u)} × {factor(v)}" for u, v in terms)
+            + f" = {value:g}")
 
 
 def _cells(origin, shape) -> list:
@@ -126,7 +146,11 @@ class LayerExplorer(Drawing):
     or its gradient dC/da^l (backward). Right: the output z^{l+1} (forward) or
     the grid G that the rotated kernel slides over (backward): the deltas δ^{l+1} with
     s - 1 zeros between them, padded. Below: the kernel w (and rot180(w)), a
-    legend, and the sum of the picked cell written out.
+    legend, and the rule of the setting (which input a window reads, or
+    which deltas reach an input). The sum of the picked cell, written out
+    product by product, is not in the picture but in its description
+    (:meth:`alt_of`, the status line of the live panel and of the static
+    player), where it is text a screen reader reads.
 
     Parameters
     ----------
@@ -144,6 +168,8 @@ class LayerExplorer(Drawing):
     ``col`` (0..5): an output cell forward, an input cell backward. Forward, a
     cell beyond a smaller output shows the output's nearest cell, and the alt
     text says so. After each update, :attr:`shown` holds the numbers drawn.
+    For the static player, :meth:`frame_layers` gives the frame as a scene
+    and the sprites of the picked cell's marks.
     """
 
     H = W = 6
@@ -163,12 +189,12 @@ class LayerExplorer(Drawing):
         )
         self._layers: dict = {}
         self._scenes: dict = {}
-        width, height = X_B + MAX_B + 0.1, 16.4
-        self.fig = new_figure(0.42 * width, 0.42 * height, dpi=dpi)
+        width, height = X_LIM[1] - X_LIM[0], Y_LIM[0] - Y_LIM[1]
+        self.fig = new_figure(UNIT * width, UNIT * height, dpi=dpi)
         ax = self.fig.add_axes((0.0, 0.0, 1.0, 1.0))
         self.ax = ax
-        ax.set_xlim(-1.6, X_B + MAX_B - 0.4)
-        ax.set_ylim(14.8, -1.6)
+        ax.set_xlim(*X_LIM)
+        ax.set_ylim(*Y_LIM)
         ax.set_axis_off()
 
         def cells(zorder, **style):
@@ -187,7 +213,9 @@ class LayerExplorer(Drawing):
         self.marks = {
             "tap": cells(4, facecolors="none", edgecolors=ROLE["highlight"],
                          linewidths=1.8),
-            "reached": cells(4.5, facecolors="none", edgecolors=ROLE["delta"],
+            # below the taps' outlines: the static player lays the picked
+            # cell's marks over its frame in two layers, reached, then the rest
+            "reached": cells(3.9, facecolors="none", edgecolors=ROLE["delta"],
                              linewidths=3.8),
             "picked": cells(5, facecolors="none", edgecolors=ROLE["highlight"],
                             linewidths=3.6),
@@ -218,11 +246,12 @@ class LayerExplorer(Drawing):
             ax.add_patch(Rectangle((X_B - 0.5, y_info[2 + k] - 0.3), 0.8, 0.6,
                                    linewidth=0.6, zorder=1, **style))
             PathText(ax, X_B + 0.6, y_info[2 + k], text, ha="left", size=SMALL)
-        self.equation = [PathText(ax, -1.4, 13.4 + 0.8 * k, "", ha="left",
-                                  size=SIZE) for k in range(2)]
+        self.rule = PathText(ax, -1.4, 13.3, "", ha="left", size=SIZE)
+        self._layers_of_marks = ([self.marks["reached"]],
+                                 [self.marks["tap"], self.window,
+                                  self.marks["picked"], self.wlabels.collection])
         self._bg = _SceneBackground(self.fig, [
-            *self.marks.values(), self.window, self.wlabels.collection,
-            *(e.patch for e in self.equation)])
+            *self.marks.values(), self.window, self.wlabels.collection])
         self.shown: dict = {}
         self.update(**self.defaults())
 
@@ -279,6 +308,23 @@ class LayerExplorer(Drawing):
                                 for r in range(h) for c in range(w)]
         return out
 
+    def terms(self, state: dict) -> list[tuple[float, float]]:
+        """The products that make the picked cell's number, as (u, w) pairs:
+        forward, (input or padding zero, weight) for the nine taps in kernel
+        order; backward, (delta, weight) for every delta that reaches the
+        input cell, eq. (ch7-connection)."""
+        st = {**self.defaults(), **state}
+        s, p, d = st["stride"], st["padding"], st["dilation"]
+        H, W = self.H, self.W
+        if st["direction"] == "forward":
+            x, y = self.picked(**st)
+            return [(float(self.a[r, t]) if 0 <= r < H and 0 <= t < W else 0.0,
+                     float(self.w[i, j]))
+                    for i, j, r, t in window_taps(x, y, (H, W), (3, 3), s, p, d)]
+        delta = self.layer(s, p, d)["delta"]
+        return [(float(delta[x, y]), float(self.w[i, j])) for x, y, i, j in
+                input_routes(st["row"], st["col"], (H, W), (3, 3), s, p, d)]
+
     # ---- words -----------------------------------------------------------------------
 
     @property
@@ -309,12 +355,14 @@ class LayerExplorer(Drawing):
             cols = ", ".join(str(v) for v in sorted({t for _, _, _, t in taps}))
             pad = sum(not (0 <= r < self.H and 0 <= t < self.W)
                       for _, _, r, t in taps)
+            terms = self.terms(st)
             return (head + note + f"Forward: output z[{x}, {y}] reads input rows "
                     f"{rows} and columns {cols}, each cell times the weight it "
                     "meets"
                     + (f"; {pad} of the nine taps fall on the zero padding (row or "
                        "column -1 or 6)" if pad else "")
-                    + f". z[{x}, {y}] = {L['z'][x, y]:g}. " + never)
+                    + f". Written out: z[{x}, {y}] = "
+                    + _written_out(terms, L["z"][x, y]) + ". " + never)
         r, t = st["row"], st["col"]
         routes = input_routes(r, t, (self.H, self.W), (3, 3), s, p, d)
         if routes:
@@ -323,11 +371,12 @@ class LayerExplorer(Drawing):
                               for x, y, i, j in routes)
             what = (f"{len(routes)} "
                     + ("deltas reach" if len(routes) > 1 else "delta reaches")
-                    + f" input a[{r}, {t}]: {pairs}. Its gradient is "
-                    f"{L['dx'][r, t]:g}. ")
+                    + f" input a[{r}, {t}]: {pairs}. Written out, its gradient is "
+                    f"dC/da[{r}, {t}] = "
+                    + _written_out(self.terms(st), L["dx"][r, t]) + ". ")
         else:
-            what = (f"No window reads input a[{r}, {t}], so no delta reaches it "
-                    "and its gradient is 0. ")
+            what = (f"No window reads input a[{r}, {t}], so no delta reaches it: "
+                    f"its gradient is dC/da[{r}, {t}] = 0. ")
         spread = ("the deltas" if s == 1 else
                   f"the deltas spread out with {s - 1} zero between neighbours")
         return (head + "Backward: the kernel rotated by 180 degrees"
@@ -379,6 +428,9 @@ class LayerExplorer(Drawing):
             titles = ("aˡ" + (", padded" if p else "") + ": the window of z[x, y]",
                       f"zˡ⁺¹ = corr(aˡ, w): {oh}×{ow}", "")
             grid_a, grid_b = self.a, L["z"]
+            rule = (r"z[x, y] reads $\mathregular{a^l_P}$"
+                    f"[{s}x + {d}i, {s}y + {d}j] · w[i, j] for i, j = 0..2 "
+                    "(grey: padding, zeros)")
         else:
             put(L["dx"].ravel(), inputs)
             G, where = L["G"], L["where"]
@@ -396,13 +448,15 @@ class LayerExplorer(Drawing):
                       + (f", {s - 1} zero between" if s > 1 else "") + ", padded",
                       "rot180(w)")
             grid_a, grid_b = L["dx"], G
+            rule = (f"δ[x, y] reaches a[p, q] through w[i, j] when "
+                    f"p + {p} = {s}x + {d}i and q + {p} = {s}y + {d}j")
         unread = int((~L["read"]).sum())
         info = (f"s = {s}, P = {p}, d = {d}: output {oh}×{ow}",
                 f"{unread} input cells never read" if unread
                 else "every input cell is read")
         self._scenes[key] = {"faces": faces, "texts": texts, "spots": spots,
                              "index": index, "index_spots": index_spots,
-                             "titles": titles, "info": info,
+                             "titles": titles, "info": info, "rule": rule,
                              "grid_a": grid_a, "grid_b": grid_b}
         return self._scenes[key]
 
@@ -421,6 +475,7 @@ class LayerExplorer(Drawing):
             artist.set_text(text)
         for artist, text in zip(self.info, scene["info"], strict=True):
             artist.set_text(text)
+        self.rule.set_text(scene["rule"])
 
     def _update(self, direction, stride, padding, dilation, row, col):
         s, p, d = stride, padding, dilation
@@ -435,13 +490,7 @@ class LayerExplorer(Drawing):
             tap_xy = [(tt + 1.0, rr + 1.0) for _, _, rr, tt in taps]
             weights = [(i, j) for i, j, _, _ in taps]
             picked = [(X_B + y, float(x))]
-            terms = [(float(self.a[rr, tt]) if 0 <= rr < H and 0 <= tt < W else 0.0,
-                      float(self.w[i, j])) for i, j, rr, tt in taps]
             value = float(L["z"][x, y])
-            lhs = f"z[{x}, {y}] = "
-            second = (r"reads $\mathregular{a^l_P}$"
-                      f"[{s}·{x} + {d}i, {s}·{y} + {d}j] · w[i, j] for "
-                      "i, j = 0..2 (grey: padding, zeros)")
         else:
             r, t = cell = (row, col)
             span = 2 * d
@@ -453,12 +502,7 @@ class LayerExplorer(Drawing):
             routes = input_routes(r, t, (H, W), (3, 3), s, p, d)
             reached = [(X_B + span - p + s * yy, float(span - p + s * xx))
                        for xx, yy, _, _ in routes]
-            terms = [(float(L["delta"][xx, yy]), float(self.w[i, j]))
-                     for xx, yy, i, j in routes]
             value = float(L["dx"][r, t])
-            lhs = f"∂C/∂a[{r}, {t}] = "
-            second = (f"δ[x, y] reaches a[{r}, {t}] through w[i, j] when "
-                      f"{r} + {p} = {s}x + {d}i and {t} + {p} = {s}y + {d}j")
         xs, ys = [c for c, _ in tap_xy], [c for _, c in tap_xy]
         self.window.set_bounds(min(xs) - 0.5, min(ys) - 0.5,
                                max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
@@ -468,13 +512,69 @@ class LayerExplorer(Drawing):
         labels = ["×" + num(self.w[i, j]) for i, j in weights]
         self.wlabels.set_texts(labels)
         self.wlabels.set_offsets([(cx - 0.46, cy - 0.44) for cx, cy in tap_xy])
-        rhs = (" + ".join(f"{num(u, paren=True)}·{num(v, paren=True)}"
-                          for u, v in terms) + f" = {num(value)}"
-               if terms else "0: no window reads this cell")
-        self.equation[0].set_text(lhs + rhs)
-        self.equation[1].set_text(second)
+        terms = self.terms({"direction": direction, "stride": s, "padding": p,
+                            "dilation": d, "row": row, "col": col})
         self.shown = {"direction": direction, "cell": cell, "terms": terms,
                       "value": value, "labels": labels,
                       "grid_a": scene["grid_a"].copy(),
                       "grid_b": scene["grid_b"].copy(),
                       "texts": list(scene["texts"])}
+
+    # ---- the static player's layers --------------------------------------------------
+
+    def frame_layers(self) -> tuple[np.ndarray, list]:
+        """The figure as it is now, at its current dpi, in layers for the
+        static player (:func:`cnnlib.animate.player_data`): its scene, an
+        (H, W, 3) uint8 image of everything the picked cell does not change
+        (the same for every cell of a direction and setting), and the marks of
+        the picked cell as sprites ``(rgba, x, y)`` to lay over it in order,
+        each an (h, w, 4) uint8 image whose top left pixel goes to column x,
+        row y. The deltas that reach the cell come first, then the taps, the
+        window, the picked cell and the weight labels, as the live figure
+        draws them (by zorder). A cell is :data:`UNIT` inches wide, so at 2 x
+        80 dpi every cell starts on a whole pixel and a mark looks the same,
+        pixel for pixel, wherever it lies: the player stores it once."""
+        from scipy import ndimage
+
+        cached = getattr(self, "_scene_rgb", None)
+        if cached is None or cached[0] != self._bg._scene:
+            cached = self._scene_rgb = (
+                self._bg._scene,
+                np.ascontiguousarray(self._bg.image.pixels[::-1, :, :3]))
+        scene = cached[1]         # the same array while the scene stays
+        dynamic = self._bg.dynamic
+        shown = [a.get_visible() for a in dynamic]
+        patch, image = self.fig.patch.get_visible(), self._bg.image.get_visible()
+        sprites = []
+        try:
+            self.fig.patch.set_visible(False)
+            self._bg.image.set_visible(False)
+            for group in self._layers_of_marks:
+                for a in dynamic:
+                    a.set_visible(any(a is g for g in group))
+                self.fig.canvas.draw()
+                full = np.asarray(self.fig.canvas.buffer_rgba())
+                inked = full[..., 3] > 0
+                rows, cols = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(
+                    inked.any(axis=0))
+                if not rows.size:
+                    continue
+                # the inked part, with room for the dilation below
+                y0, x0 = max(rows[0] - 8, 0), max(cols[0] - 8, 0)
+                part = np.s_[y0:rows[-1] + 9, x0:cols[-1] + 9]
+                rgba, ink = full[part], inked[part]
+                # a mark and the labels beside it make one sprite
+                near = ndimage.binary_dilation(ink, iterations=6)
+                labels, _ = ndimage.label(near)
+                for k, box in enumerate(ndimage.find_objects(labels), start=1):
+                    ys, xs = box
+                    mine = ((labels[box] == k) & ink[box])[..., None]
+                    if mine.any():
+                        sprites.append((np.where(mine, rgba[box], 0).astype(np.uint8),
+                                        x0 + xs.start, y0 + ys.start))
+        finally:
+            self.fig.patch.set_visible(patch)
+            self._bg.image.set_visible(image)
+            for a, vis in zip(dynamic, shown, strict=True):
+                a.set_visible(vis)
+        return scene, sprites

@@ -176,10 +176,15 @@ _IMAGES_JS = """async () => {
   return imgs.map(i => {
     const fig = i.closest('figure');
     const cap = fig && fig.querySelector('figcaption');
+    const stage = i.closest('.cnnlib-player-stage');
     return {
       src: (i.currentSrc || i.src || '').slice(0, 100),
       width: i.naturalWidth,
       alt: i.getAttribute('alt'),
+      // a patch or sprite a player lays over its frame image, which carries
+      // the alt text: hidden from assistive technology, with an empty alt
+      layer: !!stage && i !== stage.querySelector('img') &&
+             i.getAttribute('aria-hidden') === 'true' && i.getAttribute('alt') === '',
       content: !!i.closest('main'),
       caption: cap ? cap.textContent.trim() : null,
     };
@@ -199,10 +204,12 @@ def image_problems(page, images: list[dict] | None = None) -> list[str]:
 
 
 def alt_problems(page, images: list[dict] | None = None) -> list[str]:
-    """Every image in the content has non-empty alt text."""
+    """Every image in the content has non-empty alt text, but for the layers
+    of a player's frame (see _IMAGES_JS), whose first image carries it."""
     images = image_info(page) if images is None else images
     return [f"image without alt text: {i['src'] or '(no src)'}"
-            for i in images if i["content"] and not (i["alt"] or "").strip()]
+            for i in images if i["content"] and not (i["alt"] or "").strip()
+            and not i.get("layer")]
 
 
 def caption_problems(page, images: list[dict] | None = None) -> list[str]:
@@ -298,6 +305,41 @@ def _check_step(fig, name: str, what: str, before: dict, out: list[str],
     problem = _description_problem(_player_state(fig))
     if problem:
         out.append(f"{name}: after {what}: {problem}")
+
+
+_EVERY_STATE_JS = """(fig) => {
+  const ctls = [...fig.querySelectorAll('[data-param]')];
+  const radios = c => c.querySelectorAll('input');
+  const sizes = ctls.map(c => c.tagName === 'INPUT' ?
+    Math.round((c.max - c.min) / c.step) + 1 : radios(c).length);
+  const total = sizes.reduce((a, b) => a * b, 1);
+  const pictures = new Set(), wrong = [];
+  for (let i = 0; i < total; i++) {
+    for (let k = ctls.length - 1, r = i; k >= 0; k--) {
+      const v = r % sizes[k], c = ctls[k];
+      r = Math.floor(r / sizes[k]);
+      if (c.tagName === 'INPUT') c.value = +c.min + v * c.step;
+      else radios(c)[v].checked = true;
+    }
+    ctls[0].dispatchEvent(new Event('input'));
+    const state = (""" + _PLAYER_STATE_JS + """)(fig);
+    if (+fig.dataset.combo !== i || state.alt !== state.status ||
+        !state.status.endsWith('Shown: ' + state.shown.join(', ') + '.'))
+      wrong.push(i + ': ' + state.status.slice(-120));
+    pictures.add(state.frame);
+  }
+  return {states: total, wrong: wrong.slice(0, 5), n_wrong: wrong.length,
+          pictures: pictures.size};
+}"""
+
+
+def every_state(fig) -> dict:
+    """Set a player's controls to each of their combinations in turn (in the
+    player's order, the last control fastest) and return ``states`` (how many),
+    ``n_wrong`` and ``wrong`` (states whose status line does not name the
+    controls' values, whose alt text differs from it, or that show another
+    combination's frame) and ``pictures`` (distinct pictures shown)."""
+    return fig.evaluate(_EVERY_STATE_JS)
 
 
 def _players(page):

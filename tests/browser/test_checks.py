@@ -46,7 +46,8 @@ BROKEN = """<!doctype html>
     <button class="cnnlib-player-play"><span>Play</span></button>
   </div>
   <div class="cnnlib-player-stage" style="width:400px">
-    <img src="FRAME_A" alt="a frozen figure" style="width:400px"></div>
+    <img src="FRAME_A" alt="a frozen figure" style="width:400px">
+    <img src="dot.png?layer" alt="" width="1"></div>
   <p class="cnnlib-player-status">A frozen figure. Shown: Row = 2, Stage = A.</p>
   <figcaption>A player whose controls do nothing.</figcaption>
 </figure>
@@ -64,6 +65,10 @@ CLEAN = """<!doctype html>
 <h1 id="target">A clean page</h1>
 <p>No maths, a <a href="broken.html">link that works</a>.</p>
 <figure><img src="dot.png" alt="a dot" width="1"><figcaption>A dot.</figcaption>
+</figure>
+<figure><div class="cnnlib-player-stage"><img src="dot.png" alt="a dot"
+  width="1"><img src="dot.png" alt="" aria-hidden="true" width="1"></div>
+<figcaption>A dot with a layer over it, as a player lays patches.</figcaption>
 </figure>
 </main></body></html>
 """
@@ -114,6 +119,9 @@ def test_raw_maths_is_reported(broken):
 def test_a_missing_image_alt_text_and_caption_are_reported(broken):
     assert _has(broken.images, "did not load", "missing.png")
     assert _has(broken.alt, "without alt text", "dot.png")
+    # a layer of a player's frame without alt text must be hidden from
+    # assistive technology (the clean page has one that is)
+    assert _has(broken.alt, "without alt text", "dot.png?layer")
     assert _has(broken.captions, "without a caption", "dot.png")
 
 

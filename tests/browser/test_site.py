@@ -147,6 +147,29 @@ def test_from_disk_every_figure_control_works(file_reports):
     assert not problems, problems
 
 
+def test_the_chapter_7_explorer_reaches_each_of_its_states(browser, site):
+    """Every one of the explorer's combinations of controls, in the built page:
+    its description names it, and the player shows as many distinct pictures
+    as the drawing has distinct frames (a forward cell beyond a small output
+    shows its nearest output cell)."""
+    pytest.importorskip("matplotlib")
+    from cnnlib.viz.explorer import LayerExplorer
+
+    explorer = LayerExplorer()
+    page = browser.new_page()
+    try:
+        page.goto(site.url + "book/07-beyond.html")
+        fig = page.locator(checks.PLAYER).filter(
+            has=page.locator("[data-param=dilation]"))
+        assert fig.count() == 1
+        found = checks.every_state(fig)
+    finally:
+        page.close()
+    assert found["states"] == len(explorer.combinations())
+    assert found["n_wrong"] == 0, found["wrong"]
+    assert found["pictures"] == len(explorer.frames())
+
+
 def test_from_disk_every_internal_link_resolves(file_reports):
     links = {r.path: r.links for r in file_reports.values()}
     problems = checks.link_problems(links, ("file://",))
