@@ -1,16 +1,16 @@
 """The JupyterLab server the chapters run in (``make lab``, the browser tests
 and ``benchmarks/live_latency.py`` start it with this connection class).
 
-A live panel answers a key press with several small websocket messages from
-the server: the kernel's ``busy`` status, the widget's echo, the new image, the
-``idle`` status. Tornado leaves Nagle's algorithm on for websockets, so each
-message after the first waits until the browser's side acknowledges the one
-before; a TCP stack may hold that acknowledgement back (on Linux for at least
-40 ms, hoping to send it with data), and the new figure arrives that much
-later. :class:`QuickKernelConnection` turns Nagle off on the kernel's
-websocket (``TCP_NODELAY``), as Tornado's ``WebSocketHandler.set_nodelay``
-documentation suggests against this delay, and as ZeroMQ already does between
-server and kernel.
+A live panel answers a key press with several websocket messages from the
+server: the kernel's ``busy`` status, the widget's echo, the new image, the
+``idle`` status. Tornado leaves Nagle's algorithm on for websockets: a small
+message written while an earlier small one is unacknowledged is held back,
+with whatever follows it, until that acknowledgement arrives; a TCP stack may
+delay the acknowledgement (on Linux by 40 to 200 ms, hoping to send it with
+data), and the new figure arrives that much later. :class:`QuickKernelConnection`
+turns Nagle off on the kernel's websocket (``TCP_NODELAY``), as Tornado's
+``WebSocketHandler.set_nodelay`` documentation suggests against this delay, and
+as ZeroMQ already does between server and kernel.
 
 Use: ``jupyter lab --ServerApp.kernel_websocket_connection_class=``
 ``cnnlib.lab.QuickKernelConnection``.
@@ -28,8 +28,9 @@ __all__ = ["CONNECTION_OPTION"]
 
 
 class QuickKernelConnection(ZMQChannelsWebsocketConnection):
-    """The server's kernel websocket, with every message sent at once
-    (``TCP_NODELAY``) instead of after the previous one is acknowledged."""
+    """The server's kernel websocket with Nagle's algorithm off
+    (``TCP_NODELAY``): a small message is sent at once, not held back until an
+    earlier one is acknowledged."""
 
     def connect(self):
         self.websocket_handler.set_nodelay(True)

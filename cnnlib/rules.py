@@ -744,9 +744,9 @@ def read_mask(in_shape, kernel_shape, stride=1, padding=0, dilation=1):
     -------
     numpy.ndarray of bool, shape (H, W)
         False at the cells that no window reads: the ``rho`` rows past the last
-        window (eq. ch7-one-channel), and, with a stride ``s > 1``, the rows in
-        the gaps between the taps when ``K < s`` or the kernel is dilated
-        (``d > 1``). Their gradient is 0.
+        window (eq. ch7-one-channel), and, with a stride ``s > 1``, rows in the
+        gaps between the taps, which can occur when ``K < s`` or the kernel is
+        dilated (``d > 1``). Their gradient is 0.
     """
     hw, _, _, _, _, _ = _explorer_geometry(in_shape, kernel_shape, stride, padding,
                                            dilation)

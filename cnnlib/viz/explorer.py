@@ -14,13 +14,13 @@ where a_P^l is a^l with P zeros added on each side.
 Backward, the reader picks an input cell and sees every delta that reaches it
 and the weight each passes through, as the kernel rotated by 180 degrees (with
 holes when d = 2) lying on the deltas spread out with s - 1 zeros between them,
-eq. (ch7-general) for one channel::
+eq. (ch7-one-channel)::
 
-    dC/da^l[p, q] = sum_u sum_v G[p + u, q + v] rot180(w_d)[u, v]
+    dC/da^l[p, q] = sum_{u=0}^{2d} sum_{v=0}^{2d} G[p + u, q + v] rot180(w_d)[u, v]
 
 (G from :func:`cnnlib.rules.rotated_kernel_view`; (p, q) is a position of layer
 l, (x, y) one of layer l+1). Input cells that no window
-reads are hatched and labelled; their gradient is 0. The picked cell's sum,
+reads are hatched (the legend says so); their gradient is 0. The picked cell's sum,
 written out, is in the figure's description (its alt text and status line).
 The index counting is in :mod:`cnnlib.rules`, the numbers come from
 :func:`cnnlib.conv2d_forward` and :func:`cnnlib.conv2d_backward`.
@@ -76,6 +76,19 @@ UNIT = 0.4           # inches per cell: 64 image px at the book's 2 x 80 dpi, so
 #                      the marks of every cell fall on the same pixel grid
 X_LIM = (-1.5, X_B + MAX_B - 0.25)
 Y_LIM = (13.75, -1.75)   # cell edges at whole multiples of UNIT from the corner
+
+
+def _lin(a: int, u: str, b: int = 0, v: str = "", c: int = 0) -> str:
+    """``a u + b v + c`` as the figure writes it: ``_lin(2, "x", 1, "i", -1)``
+    is ``"2x + i − 1"``; coefficients 1 are left out, zero terms dropped."""
+    out = ""
+    for coef, var in ((a, u), (b, v)):
+        if coef:
+            term = var if coef == 1 else f"{coef}{var}"
+            out = f"{out} + {term}" if out else term
+    if c:
+        out += f" + {c}" if c > 0 else f" − {-c}"
+    return out
 
 
 def _squares(centres) -> list:
@@ -293,9 +306,9 @@ class LayerExplorer(Drawing):
         return min(row, oh - 1), min(col, ow - 1)
 
     def frames(self) -> list[dict]:
-        """The meaningful combinations, setting by setting (stride, then padding,
-        then dilation changing slowest): forward, every output cell; backward,
-        every input cell."""
+        """The meaningful combinations, setting by setting (stride changing
+        slowest, dilation fastest): forward, every output cell; backward, every
+        input cell."""
         out = []
         for s in (1, 2):
             for p in (0, 1):
@@ -428,9 +441,8 @@ class LayerExplorer(Drawing):
             titles = ("aˡ" + (", padded" if p else "") + ": the window of z[x, y]",
                       f"zˡ⁺¹ = corr(aˡ, w): {oh}×{ow}", "")
             grid_a, grid_b = self.a, L["z"]
-            rule = (r"z[x, y] reads $\mathregular{a^l_P}$"
-                    f"[{s}x + {d}i, {s}y + {d}j] · w[i, j] for i, j = 0..2 "
-                    "(grey: padding, zeros)")
+            rule = (f"z[x, y] = sum over i, j = 0..2 of a[{_lin(s, 'x', d, 'i', -p)}, "
+                    f"{_lin(s, 'y', d, 'j', -p)}] · w[i, j]   (grey: padding, zeros)")
         else:
             put(L["dx"].ravel(), inputs)
             G, where = L["G"], L["where"]
@@ -449,7 +461,9 @@ class LayerExplorer(Drawing):
                       "rot180(w)")
             grid_a, grid_b = L["dx"], G
             rule = (f"δ[x, y] reaches a[p, q] through w[i, j] when "
-                    f"p + {p} = {s}x + {d}i and q + {p} = {s}y + {d}j")
+                    f"{_lin(1, 'p', 0, '', p)} = {_lin(s, 'x', d, 'i')}, "
+                    f"{_lin(1, 'q', 0, '', p)} = {_lin(s, 'y', d, 'j')}; "
+                    f"x, y = 0..{oh - 1}, i, j = 0..2")
         unread = int((~L["read"]).sum())
         info = (f"s = {s}, P = {p}, d = {d}: output {oh}×{ow}",
                 f"{unread} input cells never read" if unread
