@@ -12,13 +12,15 @@ Chromium driven by Playwright, runs it, and then, for every panel, presses an
 arrow key on each slider (or Space on an option button) again and again. In the
 page, the time of the ``keydown`` is taken, and then the time at which the
 panel's image holds a new picture that the browser has decoded
-(``img.decode()`` after its ``src`` changed): the whole path of one step, from
-the key through the kernel (update, draw, PNG) and the websocket back to the
-screen. JupyterLab runs with the book's kernel connection
-(:mod:`cnnlib.lab`, as ``make lab`` starts it); then the whole run is repeated
-with JupyterLab's default connection, the reference, and the ratio of the two
-medians is stored. The medians are stored in benchmarks/results.json under
-``live_latency``, beside the target.
+(``img.decode()`` after its ``src`` changed or a new image replaced it): the
+whole path of one step, from the key to the screen. A panel of a drawing with
+few states switches between pictures made up front, in the page; any other
+goes through the kernel (update, draw, PNG) and the websocket back.
+JupyterLab runs with the book's kernel connection (:mod:`cnnlib.lab`, as
+``make lab`` starts it). Then the whole run is repeated as the reference,
+every step redrawn by the kernel with JupyterLab's default connection, and the
+ratio of the two medians is stored. The medians are stored in
+benchmarks/results.json under ``live_latency``, beside the target.
 
 This is a measurement, never a test: nothing here fails a build.
 """
@@ -46,22 +48,31 @@ TARGET_MS = 50.0
 
 #: In the page: remember when a key goes down or a button is pressed, and push
 #: the time from then until the image shows a decoded new picture.
-_WATCH = """(img) => {
+_WATCH = """(root) => {
   window.__lat = [];
   window.__t0 = null;
   const mark = () => { window.__t0 = performance.now(); };
   document.addEventListener('keydown', mark, true);
   document.addEventListener('pointerdown', mark, true);
+  // the panel's picture: the image shown (a panel whose pictures are made up
+  // front keeps them all in the page and hides all but one)
+  const shown = () => [...root.querySelectorAll('img.widget-image')]
+    .find((img) => img.offsetParent !== null);
+  let last = shown() && shown().src;
   new MutationObserver(() => {
+    const img = shown();
+    if (!img || img.src === last) return;
+    last = img.src;
     const t0 = window.__t0;
     img.decode().then(() => {
       if (t0 !== null) window.__lat.push(performance.now() - t0);
     }).catch(() => {});
-  }).observe(img, {attributes: true, attributeFilter: ['src']});
+  }).observe(root, {subtree: true, childList: true, attributes: true,
+                    attributeFilter: ['src', 'class']});
 }"""
 
 
-def _notebook(classes) -> dict:
+def _notebook(classes, reference: bool) -> dict:
     cells = [{"cell_type": "code", "metadata": {}, "outputs": [],
               "execution_count": None,
               "source": "from cnnlib.viz import all_drawings\n"
@@ -70,7 +81,8 @@ def _notebook(classes) -> dict:
     for cls in classes:
         cells.append({"cell_type": "code", "metadata": {}, "outputs": [],
                       "execution_count": None,
-                      "source": f"interactive(drawings[{cls.__name__!r}].example())"})
+                      "source": f"interactive(drawings[{cls.__name__!r}].example()"
+                                + (", precompute=False)" if reference else ")")})
     return {"cells": cells, "metadata": {"kernelspec": {
         "name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5}
@@ -86,8 +98,7 @@ def _wait_for_new_sample(page, n_before: int, timeout_ms: int = 5000) -> bool:
 
 
 def _measure_panel(page, panel, presses: int) -> dict:
-    image = panel.locator("img.widget-image").first
-    image.evaluate(_WATCH)
+    panel.evaluate(_WATCH)
     sliders = panel.locator(".noUi-handle")
     toggles = panel.locator(".widget-toggle-button")
     missed = 0
@@ -121,8 +132,11 @@ def _measure_panel(page, panel, presses: int) -> dict:
                                ("option button", toggles.count() > 1)) if n)}
 
 
-def _run(presses: int, quick_connection: bool) -> list[dict]:
-    """One JupyterLab, every drawing's panel: a row per drawing."""
+def _run(presses: int, reference: bool) -> list[dict]:
+    """One JupyterLab, every drawing's panel: a row per drawing. The book's
+    way (``make lab``'s kernel connection, ``interactive``'s defaults) or the
+    reference (JupyterLab's default connection, the kernel redrawing every
+    step)."""
     from playwright.sync_api import sync_playwright
 
     from cnnlib.viz import all_drawings
@@ -132,13 +146,13 @@ def _run(presses: int, quick_connection: bool) -> list[dict]:
     if not chromium:
         raise SystemExit("no Chromium found (apt-get install chromium)")
     rows = []
-    label = "book's connection" if quick_connection else "JupyterLab's default"
+    label = "reference" if reference else "book"
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         root = tmp / "root"
         root.mkdir()
-        (root / "latency.ipynb").write_text(json.dumps(_notebook(classes)))
-        with running_lab(root, tmp, quick_connection=quick_connection) as lab, \
+        (root / "latency.ipynb").write_text(json.dumps(_notebook(classes, reference)))
+        with running_lab(root, tmp, quick_connection=not reference) as lab, \
                 sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium,
                                         args=checks.CHROMIUM_ARGS)
@@ -158,14 +172,23 @@ def _run(presses: int, quick_connection: bool) -> list[dict]:
                 panel.scroll_into_view_if_needed()
                 row = _measure_panel(page, panel, presses)
                 row["drawing"] = f"{cls.__module__}.{cls.__name__}"
+                row["path"] = "kernel" if reference or not _switched(cls) else "page"
                 s = row["samples_ms"]
                 row["median_ms"] = statistics.median(s) if s else None
                 rows.append(row)
-                print(f"{label}: {row['drawing']:45s} median "
+                print(f"{label} ({row['path']}): {row['drawing']:40s} median "
                       f"{row['median_ms'] or 0:7.1f} ms over {len(s)} steps "
                       f"({row['control']}, missed {row['missed']})")
             browser.close()
     return rows
+
+
+def _switched(cls) -> bool:
+    """Whether ``interactive`` makes this drawing's pictures up front and the
+    page switches them (else the kernel redraws on every step)."""
+    from cnnlib.widgets import interactive
+
+    return bool(interactive(cls.example()).links)
 
 
 def _median(rows: list[dict]) -> float | None:
@@ -174,11 +197,12 @@ def _median(rows: list[dict]) -> float | None:
 
 
 def measure(presses: int) -> dict:
-    """The book's lab (:mod:`cnnlib.lab`, as ``make lab`` starts it) and, in the
-    same run, JupyterLab's default kernel connection as the reference."""
-    rows = _run(presses, quick_connection=True)
+    """The book's panels in the book's lab and, in the same run, the
+    reference: JupyterLab's default kernel connection, the kernel redrawing
+    the figure on every step."""
+    rows = _run(presses, reference=False)
     load = [round(v, 2) for v in os.getloadavg()]
-    reference = _run(presses, quick_connection=False)
+    reference = _run(presses, reference=True)
     median, ref_median = _median(rows), _median(reference)
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -186,16 +210,20 @@ def measure(presses: int) -> dict:
         "median_ms": median,
         "target_ms": TARGET_MS,
         "reference": {"rows": reference, "median_ms": ref_median,
-                      "what": "JupyterLab's default kernel connection (Nagle on)",
+                      "what": ("JupyterLab's default kernel connection (Nagle on), "
+                               "the kernel redrawing every step"),
                       "load_average": [round(v, 2) for v in os.getloadavg()]},
         "ratio": (median / ref_median) if median and ref_median else None,
         "cores": os.cpu_count(),
         "load_average": load,
         "note": ("key press (or button press) in JupyterLab, headless Chromium, to "
                  "the panel's image showing the new, decoded picture; medians over "
-                 "all steps of all drawings; JupyterLab with the book's kernel "
-                 "connection (cnnlib.lab, as make lab starts it), then with "
-                 "JupyterLab's default as the reference"),
+                 "all steps of all drawings; the book's panels (pictures switched "
+                 "in the page where a drawing has at most PRECOMPUTE_LIMIT states, "
+                 "else redrawn by the kernel) in JupyterLab with the book's kernel "
+                 "connection (cnnlib.lab, as make lab starts it); the reference: "
+                 "every step redrawn by the kernel, JupyterLab's default "
+                 "connection"),
     }
 
 
@@ -208,8 +236,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     result = measure(args.presses)
     return finish(f"all drawings: median {result['median_ms']:.1f} ms "
-                  f"(target <= {TARGET_MS:.0f} ms); JupyterLab's default "
-                  f"connection {result['reference']['median_ms']:.1f} ms, "
+                  f"(target <= {TARGET_MS:.0f} ms); reference (kernel redraws, "
+                  f"default connection) {result['reference']['median_ms']:.1f} ms, "
                   f"ratio {result['ratio']:.2f}", {"live_latency": result},
                   args.no_save)
 

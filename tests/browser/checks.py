@@ -267,6 +267,35 @@ def wait_for_new_src(page, img, old_src: str, timeout_ms: int) -> bool:
     return True
 
 
+#: The picture a live panel shows: its one visible image (a panel whose
+#: pictures are made up front keeps them all in the page, hidden but one).
+_SHOWN_SRC_JS = """(panel) => {
+  const img = [...panel.querySelectorAll('img.widget-image')]
+    .find((i) => i.offsetParent !== null);
+  return img ? img.getAttribute('src') : null;
+}"""
+
+
+def shown_src(panel) -> str | None:
+    """The ``src`` of the image a live panel (a locator) shows now."""
+    return panel.evaluate(_SHOWN_SRC_JS)
+
+
+def wait_for_new_picture(page, panel, old_src: str | None, timeout_ms: int) -> bool:
+    """Wait until the live panel ``panel`` (a locator) shows another picture
+    than the one with ``old_src``: the same image with a new ``src`` or another
+    image; False if it has not within ``timeout_ms``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"([p, old]) => ({_SHOWN_SRC_JS})(p) !== old",
+                               arg=[panel.element_handle(), old_src],
+                               timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def _player_state(fig) -> dict:
     return fig.evaluate(_PLAYER_STATE_JS)
 

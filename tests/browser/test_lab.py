@@ -97,10 +97,11 @@ def _errors(notebook) -> list[str]:
     return out
 
 
-def _changes_figure(page, image, act) -> bool:
-    before = image.get_attribute("src") or ""
+def _changes_figure(page, panel, act) -> bool:
+    before = checks.shown_src(panel)
+    assert before, "the panel shows no picture"
     act()
-    return checks.wait_for_new_src(page, image, before, 5000)
+    return checks.wait_for_new_picture(page, panel, before, 5000)
 
 
 def _press_slider(page, handle) -> None:
@@ -134,7 +135,10 @@ def test_widget_sliders_redraw_the_figure_in_jupyterlab(browser, lab, notebook):
         for k in range(panels.count()):
             panel = panels.nth(k)
             panel.scroll_into_view_if_needed()
-            image = panel.locator("img.widget-image").first
+            # one picture shown; the tabs that hold pictures made up front
+            # show no tab bar (the controls choose the picture)
+            assert panel.locator("img.widget-image:visible").count() == 1
+            assert panel.locator(".lm-TabBar:visible").count() == 0
             sliders = panel.locator(".noUi-handle")
             toggles = panel.locator(".widget-toggle-button:not(.mod-active)")
             assert sliders.count() or toggles.count(), f"panel {k + 1} has no control"
@@ -144,7 +148,7 @@ def test_widget_sliders_redraw_the_figure_in_jupyterlab(browser, lab, notebook):
                 def move(h=handle):
                     _press_slider(page, h)
 
-                assert _changes_figure(page, image, move), (
+                assert _changes_figure(page, panel, move), (
                     f"{notebook}: panel {k + 1}, slider {s + 1}: the arrow key did "
                     f"not change the figure")
             if not sliders.count():
@@ -154,7 +158,7 @@ def test_widget_sliders_redraw_the_figure_in_jupyterlab(browser, lab, notebook):
                     b.focus()
                     page.keyboard.press("Space")
 
-                assert _changes_figure(page, image, toggle), (
+                assert _changes_figure(page, panel, toggle), (
                     f"{notebook}: panel {k + 1}: a toggle did not change the figure")
         assert not _errors(nb), "\n\n".join(_errors(nb))
         assert not probe.external, f"JupyterLab requested other hosts: {probe.external}"
