@@ -439,31 +439,25 @@ def _with_bytecode(data: bytes, tree: Path) -> bytes:
     return out.getvalue()
 
 
-def precompile(lock: dict, pyo: Path, cache: Path) -> list[str]:
-    """Add bytecode to every wheel of ``lock`` in ``pyo``; returns their names.
+def compiled_wheel(cache: Path, entry: dict) -> Path:
+    """Where precompile keeps the compiled version of the lock entry's wheel."""
+    key = sha256((entry["sha256"] + NODE_COMPILE).encode())
+    return cache / f"bytecode-{PYODIDE_VERSION}" / f"{key}.whl"
 
-    Pyodide's wheels hold sources only, and the browser's file system is
-    rebuilt on every visit, so Python compiled every module it imported on
-    every start. The bytecode is compiled by this very Pyodide (in Node.js) as
-    unchecked-hash .pyc files (PEP 552: used without comparing them with the
-    sources, which stay for tracebacks), and the lock file gets the new
-    sha256; matplotlib's wheel also gets its font list (see NODE_COMPILE).
-    Results are cached by the original wheel's sha256. Without Node.js,
-    the wheels stay as they are (the live app works, only starts slower).
-    """
+
+def compile_wheels(lock: dict, pyo: Path, cache: Path) -> dict[str, Path]:
+    """Compile the wheels of ``lock`` in the Pyodide folder ``pyo`` into the
+    cache (see precompile), unless there already; name -> compiled wheel.
+    Nothing without Node.js."""
     node = shutil.which("node")
     wheels = {n: e for n, e in lock["packages"].items()
               if e["file_name"].endswith(".whl")}
     if node is None or not wheels:
-        return []
-    done = cache / f"bytecode-{PYODIDE_VERSION}"
-    done.mkdir(parents=True, exist_ok=True)
-
-    def cached(entry: dict) -> Path:
-        return done / (sha256((entry["sha256"] + NODE_COMPILE).encode()) + ".whl")
-
-    todo = {n: e for n, e in wheels.items() if not cached(e).is_file()}
+        return {}
+    todo = {n: e for n, e in wheels.items()
+            if not compiled_wheel(cache, e).is_file()}
     if todo:
+        compiled_wheel(cache, {"sha256": ""}).parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache) as tmp:
             src = Path(tmp) / "src"
             for name, entry in todo.items():
@@ -480,15 +474,32 @@ def precompile(lock: dict, pyo: Path, cache: Path) -> list[str]:
             for name, entry in todo.items():
                 data = verify(entry["file_name"],
                               (pyo / entry["file_name"]).read_bytes(), entry["sha256"])
-                new = _with_bytecode(data, src / name)
-                part = cached(entry).with_suffix(".part")
-                part.write_bytes(new)
-                os.replace(part, cached(entry))
-    for entry in wheels.values():
-        new = cached(entry).read_bytes()
+                target = compiled_wheel(cache, entry)
+                part = target.with_suffix(".part")
+                part.write_bytes(_with_bytecode(data, src / name))
+                os.replace(part, target)
+    return {n: compiled_wheel(cache, e) for n, e in wheels.items()}
+
+
+def precompile(lock: dict, pyo: Path, cache: Path) -> list[str]:
+    """Add bytecode to every wheel of ``lock`` in ``pyo``; returns their names.
+
+    Pyodide's wheels hold sources only, and the browser's file system is
+    rebuilt on every visit, so Python compiled every module it imported on
+    every start. The bytecode is compiled by this very Pyodide (in Node.js) as
+    unchecked-hash .pyc files (PEP 552: used without comparing them with the
+    sources, which stay for tracebacks), and the lock file gets the new
+    sha256; matplotlib's wheel also gets its font list (see NODE_COMPILE).
+    Results are cached by the original wheel's sha256. Without Node.js,
+    the wheels stay as they are (the live app works, only starts slower).
+    """
+    compiled = compile_wheels(lock, pyo, cache)
+    for name, path in compiled.items():
+        entry = lock["packages"][name]
+        new = path.read_bytes()
         (pyo / entry["file_name"]).write_bytes(new)
         entry["sha256"] = sha256(new)
-    return sorted(wheels)
+    return sorted(compiled)
 
 
 def build_lite(repo: Path, notebooks: dict[str, Path], work: Path, out: Path,
@@ -585,12 +596,19 @@ def chapter_notebooks(app) -> dict[str, str]:
     return found
 
 
-def load_size_mb(folder: Path) -> int:
-    """MB of the files a chapter loads on its first start (core plus closure)."""
+def load_size_mb(folder: Path, cache: Path | None = None) -> int:
+    """MB of the files a chapter loads on its first start (core plus closure),
+    each wheel as the live app serves it (with bytecode, once compiled)."""
+    cache = cache or cache_dir()
     lock = json.loads((folder / "pyodide-lock.json").read_text())
     names = closure(lock, [*CNNLIB_DEPENDS, "micropip", "jedi", "ipython"])
-    files = [*CORE_FILES[:-1], *(lock["packages"][n]["file_name"] for n in names)]
-    return round(sum((folder / f).stat().st_size for f in files) / 1e6)
+    total = sum((folder / f).stat().st_size for f in CORE_FILES[:-1])
+    for name in names:
+        entry = lock["packages"][name]
+        compiled = compiled_wheel(cache, entry)
+        path = compiled if compiled.is_file() else folder / entry["file_name"]
+        total += path.stat().st_size
+    return round(total / 1e6)
 
 
 def measured_timing(repo: Path) -> str:
@@ -607,6 +625,10 @@ def measured_timing(repo: Path) -> str:
 def on_builder_inited(app) -> None:
     folder = pyodide_dir()
     app.runlive_ready = (folder / STAMP).is_file()
+    if app.runlive_ready:
+        # compiled now, so that the size on the button counts the bytecode
+        lock = json.loads((folder / "pyodide-lock.json").read_text())
+        compile_wheels(lock, folder, cache_dir())
     app.runlive_reason = ("its Pyodide packages were not fetched "
                           "(see the output of `make book`).")
 
