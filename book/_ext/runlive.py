@@ -16,8 +16,10 @@ Two halves, one module:
   the build runs ``jupyter lite build`` into ``_build/html/live``: the chapter
   notebooks, the Pyodide folder, cnnlib as a wheel with a lock-file entry (so a
   plain ``import cnnlib`` loads it), and the widget extension that matches
-  JupyterLite's JupyterLab. Without the verified folder, each chapter page gets
-  a note instead of the link.
+  JupyterLite's JupyterLab. Every wheel there gets bytecode compiled by the same
+  Pyodide in Node.js (see precompile), and the kernel loads its packages and
+  cnnlib's in one step while it starts (PRELOAD). Without the verified folder,
+  each chapter page gets a note instead of the link.
 """
 
 from __future__ import annotations
