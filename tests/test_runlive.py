@@ -5,9 +5,11 @@ The real downloads are checked end to end by the browser test
 that a file whose sha256 differs from the lock file's is refused.
 """
 
+import base64
 import hashlib
 import io
 import json
+import re
 import sys
 import tarfile
 import zipfile
@@ -181,3 +183,47 @@ def test_every_numbered_chapter_of_the_toc_gets_a_live_version():
     assert "07b-channels-pooling" in numbered
     assert all(runlive.CHAPTER_NAME.match(f"{name}.ipynb") for name in numbered)
     assert not runlive.CHAPTER_NAME.match("appendix-performance.ipynb")
+
+
+def test_bytecode_and_rewritten_files_replace_the_wheel_with_a_full_record(tmp_path):
+    record = "pkg-1.0.dist-info/RECORD"
+    data = _wheel({"pkg/__init__.py": b"X = 1\n", "pkg/fonts.json": b'{"v": 1}',
+                   record: b"pkg/__init__.py,,\npkg/fonts.json,,\n" + record.encode()
+                   + b",,\n"})
+    tree = tmp_path / "pkg"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        z.extractall(tree)
+    (tree / "pkg" / "__pycache__").mkdir()
+    (tree / "pkg" / "__pycache__" / "__init__.cpython-312.pyc").write_bytes(b"pyc")
+    (tree / "pkg" / "fonts.json").write_bytes(b'{"v": 2}')
+    with zipfile.ZipFile(io.BytesIO(runlive._with_bytecode(data, tree))) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    assert files["pkg/__init__.py"] == b"X = 1\n"
+    assert files["pkg/fonts.json"] == b'{"v": 2}'
+    assert files["pkg/__pycache__/__init__.cpython-312.pyc"] == b"pyc"
+    rows = files[record].decode().splitlines()
+    assert rows[-1] == record + ",,"
+    assert len(rows) == len(files)
+    for row in rows[:-1]:
+        path, digest, size = row.split(",")
+        assert digest == "sha256=" + base64.urlsafe_b64encode(
+            hashlib.sha256(files[path]).digest()).rstrip(b"=").decode()
+        assert int(size) == len(files[path])
+
+
+def test_the_kernel_starts_with_every_package_it_would_install_one_by_one():
+    # the kernel's worker installs these unless loadPyodideOptions.packages
+    # names them; read the list from the installed kernel extension
+    static = runlive.kernel_extension() / "static"
+    found = set()
+    for js in static.glob("*.js"):
+        for m in re.finditer(r'\["ssl",[^\]]*\]', js.read_text(errors="replace")):
+            found.update(json.loads(m.group(0)))
+    assert found, "the kernel's list of packages was not found in its extension"
+    assert found | {"micropip", "piplite"} <= set(runlive.PRELOAD)
+    kernel = runlive.KERNEL_SETTINGS
+    assert kernel["loadPyodideOptions"]["packages"] == runlive.PRELOAD
+    assert kernel["disablePyPIFallback"] is True
+    # the kernel's own wheels are where the lock entries will point
+    for wheel, _, _ in runlive.KERNEL_WHEELS.values():
+        assert (static / "pypi" / wheel).is_file(), wheel

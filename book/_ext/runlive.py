@@ -16,8 +16,10 @@ Two halves, one module:
   the build runs ``jupyter lite build`` into ``_build/html/live``: the chapter
   notebooks, the Pyodide folder, cnnlib as a wheel with a lock-file entry (so a
   plain ``import cnnlib`` loads it), and the widget extension that matches
-  JupyterLite's JupyterLab. Without the verified folder, each chapter page gets
-  a note instead of the link.
+  JupyterLite's JupyterLab. Every wheel there gets bytecode compiled by the same
+  Pyodide in Node.js (see precompile), and the kernel loads its packages and
+  cnnlib's in one step while it starts (PRELOAD). Without the verified folder,
+  each chapter page gets a note instead of the link.
 """
 
 from __future__ import annotations
@@ -88,6 +90,23 @@ CNNLIB_DEPENDS = ["numpy", "matplotlib", "ipywidgets"]
 LOAD_SKLEARN = "import sklearn  # live: loads scikit-learn, which cnnlib.data uses\n"
 
 STAMP = ".verified"
+
+#: The kernel's own wheels, from the pypi folder of jupyterlite-pyodide-kernel's
+#: extension: lock name -> (wheel, imports, depends). With lock entries,
+#: ``loadPyodide`` loads them with everything else in one parallel step, instead
+#: of the kernel installing them one after another through piplite.
+KERNEL_WHEELS = {
+    "piplite": ("piplite-0.6.1-py3-none-any.whl", ["piplite"], ["micropip"]),
+    "ipykernel": ("ipykernel-6.9.2-py3-none-any.whl", ["ipykernel"], ["comm"]),
+    "pyodide-kernel": ("pyodide_kernel-0.6.1-py3-none-any.whl", ["pyodide_kernel"],
+                       ["ipykernel", "ipython", "comm", "jedi", "ssl", "sqlite3"]),
+}
+#: What the live kernel loads while it starts (``loadPyodideOptions.packages``):
+#: the kernel's packages, spelled as the kernel checks them (it then skips its
+#: own one-by-one installs), and cnnlib with its dependencies, which every
+#: chapter imports in its first cell.
+PRELOAD = ["micropip", "piplite", "ssl", "sqlite3", "ipykernel", "comm",
+           "pyodide_kernel", "jedi", "ipython", "cnnlib"]
 
 
 class Unavailable(RuntimeError):
@@ -327,13 +346,19 @@ def arrow_shortcuts() -> list[dict]:
     return out
 
 
-#: The live app's settings: no PyPI (nothing leaves the book's host); every cell
-#: in the page (no windowing), so a chapter reads and searches as one page.
+#: The live app's settings: every cell in the page (no windowing), so a chapter
+#: reads and searches as one page.
 OVERRIDES = {
-    "@jupyterlite/pyodide-kernel-extension:kernel": {"disablePyPIFallback": True},
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
     "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": arrow_shortcuts()},
 }
+
+#: The kernel's settings: the kernel reads them from ``litePluginSettings`` in
+#: jupyter-lite.json (not from overrides.json). No PyPI (nothing leaves the
+#: book's host); PRELOAD loaded while Pyodide starts.
+KERNEL_SETTINGS = {"disablePyPIFallback": True,
+                   "loadPyodideOptions": {"packages": PRELOAD}}
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
 
 def kernel_extension() -> Path:
@@ -344,6 +369,139 @@ def kernel_extension() -> Path:
         raise FileNotFoundError(f"pyodide kernel extension of "
                                 f"{jupyterlite_pyodide_kernel.__name__} not at {ext}")
     return ext
+
+
+def kernel_wheels(lock: dict, pyo: Path, ext: Path) -> None:
+    """Copy the kernel's wheels into ``pyo`` and give each a lock entry."""
+    for name, (wheel, imports, depends) in KERNEL_WHEELS.items():
+        data = (ext / "static" / "pypi" / wheel).read_bytes()
+        (pyo / wheel).write_bytes(data)
+        lock["packages"][name] = lock_entry(name, wheel, data, imports, depends,
+                                            wheel.split("-")[1])
+
+
+#: Run by Node.js in Pyodide itself: compiles every module under /src (a host
+#: folder: one subfolder a wheel), so the bytecode is for exactly the Python
+#: that runs it in the browser; and writes matplotlib's font list. Pyodide's
+#: matplotlib 3.8.4 ships a fontlist.json of another FontManager version, so
+#: matplotlib rebuilt it (scanning every font) at each start; this is the list
+#: that rebuild writes, made once here.
+NODE_COMPILE = """
+const [pyodideMjs, src] = process.argv.slice(2);
+const { loadPyodide } = await import(pyodideMjs);
+const py = await loadPyodide({ indexURL: pyodideMjs.replace(/[^/]*$/, "") });
+py.FS.mkdirTree("/src");
+py.FS.mount(py.FS.filesystems.NODEFS, { root: src }, "/src");
+if (py.FS.analyzePath("/src/matplotlib/matplotlib/fontlist.json").exists) {
+  await py.loadPackage(["matplotlib"], { messageCallback: () => {} });
+  py.runPython(`
+import shutil, matplotlib.font_manager as fm
+shutil.copyfile(fm.Path(fm.__file__).parent / "fontlist.json",
+                "/src/matplotlib/matplotlib/fontlist.json")
+`);
+}
+py.runPython(`
+import compileall, os, py_compile
+site = "/lib/python3.12/site-packages"
+for name in sorted(os.listdir("/src")):
+    compileall.compile_dir(f"/src/{name}", quiet=2, workers=1,
+        stripdir=f"/src/{name}", prependdir=site,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+`);
+"""
+
+
+def _record_line(path: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return f"{path},sha256={digest.decode()},{len(data)}"
+
+
+def _with_bytecode(data: bytes, tree: Path) -> bytes:
+    """The wheel ``data`` with its files as in ``tree`` (where it was unpacked,
+    compiled and its font list rewritten), ``__pycache__`` files added, and
+    a RECORD that lists them all."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        names = z.namelist()
+        record = next((n for n in names if n.endswith(".dist-info/RECORD")), None)
+        pycs = [p.relative_to(tree).as_posix() for p in sorted(tree.rglob("*.pyc"))]
+        lines = []
+        for name in [*names, *pycs]:
+            if name == record or name.endswith("/"):
+                continue
+            body = (tree / name).read_bytes()
+            info = (z.getinfo(name) if name in names else
+                    zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)))
+            w.writestr(info, body, zipfile.ZIP_DEFLATED)
+            lines.append(_record_line(name, body))
+        if record is not None:
+            w.writestr(z.getinfo(record), "\n".join([*lines, f"{record},,"]) + "\n",
+                       zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def compiled_wheel(cache: Path, entry: dict) -> Path:
+    """Where precompile keeps the compiled version of the lock entry's wheel."""
+    key = sha256((entry["sha256"] + NODE_COMPILE).encode())
+    return cache / f"bytecode-{PYODIDE_VERSION}" / f"{key}.whl"
+
+
+def compile_wheels(lock: dict, pyo: Path, cache: Path) -> dict[str, Path]:
+    """Compile the wheels of ``lock`` in the Pyodide folder ``pyo`` into the
+    cache (see precompile), unless there already; name -> compiled wheel.
+    Nothing without Node.js."""
+    node = shutil.which("node")
+    wheels = {n: e for n, e in lock["packages"].items()
+              if e["file_name"].endswith(".whl")}
+    if node is None or not wheels:
+        return {}
+    todo = {n: e for n, e in wheels.items()
+            if not compiled_wheel(cache, e).is_file()}
+    if todo:
+        compiled_wheel(cache, {"sha256": ""}).parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            src = Path(tmp) / "src"
+            for name, entry in todo.items():
+                with zipfile.ZipFile(pyo / entry["file_name"]) as z:
+                    z.extractall(src / name)
+            script = Path(tmp) / "compile.mjs"
+            script.write_text(NODE_COMPILE)
+            proc = subprocess.run([node, str(script), str(pyo / "pyodide.mjs"),
+                                   str(src)], capture_output=True, text=True,
+                                  timeout=1800)
+            if proc.returncode != 0:
+                raise RuntimeError("compiling the wheels' bytecode failed:\n"
+                                   + proc.stderr[-3000:])
+            for name, entry in todo.items():
+                data = verify(entry["file_name"],
+                              (pyo / entry["file_name"]).read_bytes(), entry["sha256"])
+                target = compiled_wheel(cache, entry)
+                part = target.with_suffix(".part")
+                part.write_bytes(_with_bytecode(data, src / name))
+                os.replace(part, target)
+    return {n: compiled_wheel(cache, e) for n, e in wheels.items()}
+
+
+def precompile(lock: dict, pyo: Path, cache: Path) -> list[str]:
+    """Add bytecode to every wheel of ``lock`` in ``pyo``; returns their names.
+
+    Pyodide's wheels hold sources only, and the browser's file system is
+    rebuilt on every visit, so Python compiled every module it imported on
+    every start. The bytecode is compiled by this very Pyodide (in Node.js) as
+    unchecked-hash .pyc files (PEP 552: used without comparing them with the
+    sources, which stay for tracebacks), and the lock file gets the new
+    sha256; matplotlib's wheel also gets its font list (see NODE_COMPILE).
+    Results are cached by the original wheel's sha256. Without Node.js,
+    the wheels stay as they are (the live app works, only starts slower).
+    """
+    compiled = compile_wheels(lock, pyo, cache)
+    for name, path in compiled.items():
+        entry = lock["packages"][name]
+        new = path.read_bytes()
+        (pyo / entry["file_name"]).write_bytes(new)
+        entry["sha256"] = sha256(new)
+    return sorted(compiled)
 
 
 def build_lite(repo: Path, notebooks: dict[str, Path], work: Path, out: Path,
@@ -359,6 +517,8 @@ def build_lite(repo: Path, notebooks: dict[str, Path], work: Path, out: Path,
     lock = json.loads((pyo / "pyodide-lock.json").read_text())
     lock["packages"]["cnnlib"] = lock_entry("cnnlib", wheel, data, ["cnnlib"],
                                             CNNLIB_DEPENDS, wheel.split("-")[1])
+    kernel_wheels(lock, pyo, kernel_extension())
+    precompile(lock, pyo, cache)
     (pyo / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
     for name, src in notebooks.items():
         nb = live_notebook(json.loads(src.read_text()))
@@ -367,6 +527,9 @@ def build_lite(repo: Path, notebooks: dict[str, Path], work: Path, out: Path,
                          kernel_extension())
     (work / "jupyter_lite_config.json").write_text(json.dumps(config, indent=1))
     (work / "overrides.json").write_text(json.dumps(OVERRIDES, indent=1))
+    settings = {"jupyter-config-data": {"litePluginSettings": {
+        KERNEL_PLUGIN: KERNEL_SETTINGS}}}
+    (work / "jupyter-lite.json").write_text(json.dumps(settings, indent=1))
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work),
@@ -435,12 +598,19 @@ def chapter_notebooks(app) -> dict[str, str]:
     return found
 
 
-def load_size_mb(folder: Path) -> int:
-    """MB of the files a chapter loads on its first start (core plus closure)."""
+def load_size_mb(folder: Path, cache: Path | None = None) -> int:
+    """MB of the files a chapter loads on its first start (core plus closure),
+    each wheel as the live app serves it (with bytecode, once compiled)."""
+    cache = cache or cache_dir()
     lock = json.loads((folder / "pyodide-lock.json").read_text())
     names = closure(lock, [*CNNLIB_DEPENDS, "micropip", "jedi", "ipython"])
-    files = [*CORE_FILES[:-1], *(lock["packages"][n]["file_name"] for n in names)]
-    return round(sum((folder / f).stat().st_size for f in files) / 1e6)
+    total = sum((folder / f).stat().st_size for f in CORE_FILES[:-1])
+    for name in names:
+        entry = lock["packages"][name]
+        compiled = compiled_wheel(cache, entry)
+        path = compiled if compiled.is_file() else folder / entry["file_name"]
+        total += path.stat().st_size
+    return round(total / 1e6)
 
 
 def measured_timing(repo: Path) -> str:
@@ -457,6 +627,10 @@ def measured_timing(repo: Path) -> str:
 def on_builder_inited(app) -> None:
     folder = pyodide_dir()
     app.runlive_ready = (folder / STAMP).is_file()
+    if app.runlive_ready:
+        # compiled now, so that the size on the button counts the bytecode
+        lock = json.loads((folder / "pyodide-lock.json").read_text())
+        compile_wheels(lock, folder, cache_dir())
     app.runlive_reason = ("its Pyodide packages were not fetched "
                           "(see the output of `make book`).")
 
