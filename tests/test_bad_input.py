@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from collections.abc import Callable
@@ -55,6 +56,9 @@ def _public_modules():
     for info in pkgutil.walk_packages(cnnlib.__path__, "cnnlib."):
         if info.name.startswith(SKIPPED_PACKAGES):
             continue
+        no_server = importlib.util.find_spec("jupyter_server") is None
+        if info.name == "cnnlib.lab" and no_server:
+            continue  # the lab server's module (no callable), where no server is
         mods.append(importlib.import_module(info.name))
     return [m for m in mods if hasattr(m, "__all__")]
 
