@@ -77,10 +77,9 @@ def test_chapter_runs_live_offline_with_keyboard_sliders_and_checkers(
         panel = nb.locator(".jp-OutputArea-output").filter(
             has=page.locator("img.widget-image")).first
         panel.scroll_into_view_if_needed()
-        image = panel.locator("img.widget-image").first
         handle = panel.locator(".noUi-handle").first
         before = handle.get_attribute("aria-valuenow")
-        assert _changes_figure(page, image, lambda: _press_slider(page, handle)), (
+        assert _changes_figure(page, panel, lambda: _press_slider(page, handle)), (
             "the arrow key on a focused slider did not change the figure")
         assert handle.get_attribute("aria-valuenow") != before
 
